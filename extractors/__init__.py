@@ -1,0 +1,1 @@
+"""Readers (file → Document) and extractors (Document → Report). Pure functions, no Prefect."""

@@ -1,0 +1,81 @@
+"""Read numbers as Vietnamese reports write them.
+
+Rules: "." groups thousands ("1.234.567"), "," is the decimal mark ("96,5"), leading zeros are
+kept as written but read as the number ("02" → 2), an empty cell is no value. A number that
+breaks the rules ("8.28": a dot not followed by exactly three digits) is *malformed*: it keeps
+value None and gets a `suggestion` (the digits read as one number, 828, which is what a typist
+who hit "." by mistake meant). English-style thousands with several commas ("2,096,584,751")
+cannot be a decimal and are read as thousands.
+"""
+from __future__ import annotations
+
+import re
+
+from models.report import Number
+
+# A token that looks numeric: digits with . , or spaces between groups, optional sign.
+NUMBER_TOKEN = re.compile(r"[-+−]?\d[\d.,]*\d|[-+−]?\d")
+
+_VN_THOUSANDS = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234 / 1.234.567
+_VN_THOUSANDS_DEC = re.compile(r"^\d{1,3}(\.\d{3})+,\d+$")  # 1.234,5
+_VN_DECIMAL = re.compile(r"^\d+,\d+$")  # 96,5 / 1234,5
+_EN_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3}){2,}$")  # 2,096,584,751
+_EN_THOUSANDS_DEC = re.compile(r"^\d{1,3}(,\d{3})+\.\d+$")  # 2,096.50
+_SPACE_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+$")  # 1 234 567
+_PLAIN = re.compile(r"^\d+$")
+_DASHES = {"-", "–", "—", "x", "X", "…", "..."}  # "no value" markers in cells
+
+
+def parse_number(raw: str | None) -> Number | None:
+    """Parse a cell or token. None when the text is empty or a dash; a Number otherwise
+    (value None and malformed True when it is numeric-looking but not well formed)."""
+    if raw is None:
+        return None
+    s = raw.strip()
+    if not s or s in _DASHES:
+        return None
+    s_core = s.rstrip("%").strip()
+    sign = 1.0
+    if s_core[:1] in "-−":
+        sign, s_core = -1.0, s_core[1:].strip()
+    elif s_core[:1] == "+":
+        s_core = s_core[1:].strip()
+    value = _read(s_core)
+    if value is not None:
+        return Number(raw=raw.strip(), value=sign * value)
+    if re.fullmatch(r"[\d.,\s]+", s_core) and any(ch.isdigit() for ch in s_core):
+        digits = re.sub(r"\D", "", s_core)
+        return Number(raw=raw.strip(), value=None, malformed=True,
+                      suggestion=sign * float(digits) if digits else None)
+    return None
+
+
+def _read(s: str) -> float | None:
+    if _PLAIN.match(s):
+        return float(int(s))
+    if _VN_THOUSANDS.match(s):
+        return float(int(s.replace(".", "")))
+    if _VN_THOUSANDS_DEC.match(s):
+        return float(s.replace(".", "").replace(",", "."))
+    if _VN_DECIMAL.match(s):
+        return float(s.replace(",", "."))
+    if _EN_THOUSANDS.match(s):
+        return float(int(s.replace(",", "")))
+    if _EN_THOUSANDS_DEC.match(s):
+        return float(s.replace(",", ""))
+    if _SPACE_THOUSANDS.match(s):
+        return float(int(s.replace(" ", "")))
+    return None
+
+
+def is_numeric_text(raw: str | None) -> bool:
+    """The whole text is a number (well formed or malformed), optionally with %."""
+    return parse_number(raw) is not None
+
+
+def format_vn(value: float) -> str:
+    """Write a number the Vietnamese way: 1.234.567 and 96,5."""
+    if value == int(value):
+        return f"{int(value):,}".replace(",", ".")
+    whole, _, frac = f"{value:.6f}".rstrip("0").partition(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + frac

@@ -1,0 +1,50 @@
+"""Readers: one per format, chosen by content (magic bytes), each turning a file into a Document.
+
+`read_document(path)` is the entry point. The format → reader binding is the READERS registry.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from extractors.readers.sniff import sniff
+from models.document import Document, Format
+from models.errors import InputError, UnsupportedFormatError
+
+Reader = Callable[[Path], Document]
+
+
+def _docx(p: Path) -> Document:
+    from extractors.readers.docx_reader import read_docx
+
+    return read_docx(p)
+
+
+def _doc(p: Path) -> Document:
+    from extractors.readers.doc_reader import read_doc
+
+    return read_doc(p)
+
+
+def _pdf(p: Path) -> Document:
+    from extractors.readers.pdf_reader import read_pdf
+
+    return read_pdf(p)
+
+
+READERS: dict[Format, Reader] = {
+    Format.DOCX: _docx,
+    Format.DOC: _doc,
+    Format.PDF: _pdf,  # decides itself whether the PDF needs OCR (Format.SCANNED_PDF)
+}
+
+
+def read_document(path: str | Path) -> Document:
+    """Read any supported file into a Document. Raises an InputError subclass naming the file."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(p, "no such file")
+    if p.is_dir():
+        raise UnsupportedFormatError(p, "is a folder, not a file")
+    fmt = sniff(p)
+    return READERS[fmt](p)

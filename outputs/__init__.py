@@ -1,0 +1,1 @@
+"""Sinks: the database (SQLAlchemy) and JSON Lines / CSV export."""

@@ -1,0 +1,1 @@
+"""The Prefect flows and the CLI wiring, kept thin. The only package that imports Prefect."""

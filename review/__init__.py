@@ -1,0 +1,1 @@
+"""The reviewers' web app over the ingestion database."""
