@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES
 
 OWN = FIXTURES / "corpus"
 FORMS = ["docx", "doc", "pdf", "tcvn3.docx", "scan.pdf"]
