@@ -1,8 +1,59 @@
-"""Consistency checks over a Report. PLACEHOLDER until the checks registry lands."""
+"""Consistency checks over a Report: `run_checks(report) -> list[Flag]`.
+
+The rules live in a registry (checks.registry.RULES), one small module per rule or family:
+totals (total_mismatch), row_sums (row_sum_mismatch), prose_table (prose_table_mismatch),
+counts (count_mismatch), percentages (implausible_percentage, ratio_mismatch), references
+(reference_mismatch), sections (empty_section, numbering_error), malformed (malformed_number),
+metadata (missing_metadata). After the rules, linkers connect flags caused by one mistake
+(checks.linking). Flags are numbered "<rule>:<n>" in registry order.
+"""
 from __future__ import annotations
 
+import logging
+from typing import Iterable
+
+from checks import (counts, malformed, metadata, percentages, prose_table, references,  # noqa: F401
+                    row_sums, sections, totals)
+from checks import linking  # noqa: F401  (registers the linkers; after the rules)
+from checks.context import Ctx
+from checks.registry import LINKERS, RULES, Rule
 from models.report import Flag, Report
 
+log = logging.getLogger(__name__)
 
-def run_checks(report: Report) -> list[Flag]:
-    return []
+# The order flags come out in: tables first, then prose, references, outline, metadata.
+ORDER = ["total_mismatch", "row_sum_mismatch", "prose_table_mismatch", "count_mismatch",
+         "implausible_percentage", "ratio_mismatch", "reference_mismatch", "empty_section",
+         "numbering_error", "malformed_number", "missing_metadata"]
+RULE_IDS = ORDER + [r for r in RULES if r not in ORDER]
+
+
+def run_checks(report: Report, rules: Iterable[str] | None = None, strict: bool = False) -> list[Flag]:
+    """All flags for a report. `rules` limits the run to some rule ids; `strict` re-raises a
+    failing check instead of logging it (a broken check must not stop the pipeline)."""
+    ctx = Ctx(report)
+    wanted = list(rules) if rules is not None else RULE_IDS
+    flags: list[Flag] = []
+    for rid in wanted:
+        r = RULES[rid]
+        try:
+            found = list(r.func(ctx))
+        except Exception:
+            if strict:
+                raise
+            log.exception("check %s failed on %s", rid, report.source.path)
+            continue
+        for n, f in enumerate(found, 1):
+            f.id = f"{rid}:{n}"
+        flags.extend(found)
+    for link in LINKERS:
+        try:
+            link(flags, ctx)
+        except Exception:
+            if strict:
+                raise
+            log.exception("linker %s failed on %s", link.__name__, report.source.path)
+    return flags
+
+
+__all__ = ["run_checks", "RULES", "RULE_IDS", "Rule"]

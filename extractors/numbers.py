@@ -4,7 +4,8 @@ Rules: "." groups thousands ("1.234.567"), "," is the decimal mark ("96,5"), lea
 kept as written but read as the number ("02" → 2), an empty cell is no value. A number that
 breaks the rules ("8.28": a dot not followed by exactly three digits) is *malformed*: it keeps
 value None and gets a `suggestion` (the digits read as one number, 828, which is what a typist
-who hit "." by mistake meant). English-style thousands with several commas ("2,096,584,751")
+who hit "." by mistake meant; "8.00" and "0.5", where the dot can only be a decimal point,
+suggest 8 and 0.5). English-style thousands with several commas ("2,096,584,751")
 cannot be a decimal and are read as thousands.
 """
 from __future__ import annotations
@@ -44,10 +45,27 @@ def parse_number(raw: str | None) -> Number | None:
     if value is not None:
         return Number(raw=raw.strip(), value=sign * value)
     if re.fullmatch(r"[\d.,\s]+", s_core) and any(ch.isdigit() for ch in s_core):
-        digits = re.sub(r"\D", "", s_core)
+        suggestion = _suggest(s_core)
         return Number(raw=raw.strip(), value=None, malformed=True,
-                      suggestion=sign * float(digits) if digits else None)
+                      suggestion=sign * suggestion if suggestion is not None else None)
     return None
+
+
+_ZERO_DECIMALS = re.compile(r"^(\d+)[.,]0+$")  # "8.00": a spreadsheet's two decimals
+_LEADING_ZERO_DOT = re.compile(r"^0\.(\d+)$")  # "0.5": an English decimal point
+
+
+def _suggest(s: str) -> float | None:
+    """The likeliest reading of a malformed number: the digits as one number ("8.28" → 828, a
+    typist's stray dot), except where the dot can only be a decimal point ("8.00" → 8,
+    "0.5" → 0.5)."""
+    s = s.strip()
+    if m := _ZERO_DECIMALS.match(s):
+        return float(int(m.group(1)))
+    if m := _LEADING_ZERO_DOT.match(s):
+        return float("0." + m.group(1))
+    digits = re.sub(r"\D", "", s)
+    return float(digits) if digits else None
 
 
 def _read(s: str) -> float | None:
@@ -73,9 +91,14 @@ def is_numeric_text(raw: str | None) -> bool:
     return parse_number(raw) is not None
 
 
-def format_vn(value: float) -> str:
-    """Write a number the Vietnamese way: 1.234.567 and 96,5."""
-    if value == int(value):
-        return f"{int(value):,}".replace(",", ".")
-    whole, _, frac = f"{value:.6f}".rstrip("0").partition(".")
-    return f"{int(whole):,}".replace(",", ".") + "," + frac
+def format_vn(value: float, decimals: int = 6) -> str:
+    """Write a number the Vietnamese way: 1.234.567 and 96,5 (at most `decimals` decimals,
+    trailing zeros dropped)."""
+    sign = "-" if value < 0 else ""
+    text = f"{abs(value):.{decimals}f}"
+    whole, _, frac = text.partition(".")
+    frac = frac.rstrip("0")
+    if int(whole) == 0 and not frac:
+        sign = ""  # -0 and values that round to 0
+    grouped = f"{int(whole):,}".replace(",", ".")
+    return sign + grouped + ("," + frac if frac else "")

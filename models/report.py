@@ -79,6 +79,7 @@ class Figure(_Rec):
     sentence: str = ""
     context: str | None = None  # the words after the unit: "so với năm 2019", "kế hoạch", …
     location: Provenance = Field(default_factory=Provenance)
+    lead: str | None = None  # the words before the number (qualifier excluded): "tăng", "ước đạt"
 
 
 class Reference(_Rec):

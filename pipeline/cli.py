@@ -58,6 +58,10 @@ def extract(
         raise typer.Exit(1)
 
 
+from pipeline import cli_ingest  # noqa: E402  (ingest, flags, runs, export, serve)
+cli_ingest.register(app)
+
+
 def main() -> None:  # console script entry point
     app()
 

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable
 
 from extractors.readers.sniff import sniff
-from models.document import Document, Format
-from models.errors import InputError, UnsupportedFormatError
+from models.document import Document, Format, Table
+from models.errors import EmptyFileError, InputError, UnsupportedFormatError
 
 Reader = Callable[[Path], Document]
 
@@ -47,4 +47,18 @@ def read_document(path: str | Path) -> Document:
     if p.is_dir():
         raise UnsupportedFormatError(p, "is a folder, not a file")
     fmt = sniff(p)
-    return READERS[fmt](p)
+    doc = READERS[fmt](p)
+    if not _has_text(doc):
+        raise EmptyFileError(p, "no text at all (a blank document)")
+    return doc
+
+
+def _has_text(doc: Document) -> bool:
+    """Whether any paragraph or table cell carries visible text."""
+    for b in doc.blocks:
+        if isinstance(b, Table):
+            if any(c.text.strip() for c in b.cells):
+                return True
+        elif b.full_text.strip():
+            return True
+    return False

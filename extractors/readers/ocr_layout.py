@@ -47,10 +47,13 @@ class GridCell:
 
 @dataclass
 class Grid:
-    """One ruled table: column and row boundaries and its cells (merged cells once)."""
+    """One ruled table: column and row boundaries, which boundary pieces are missing (open), and
+    the cells those make (a merged cell once, at its top-left grid position)."""
 
     xs: list[float]
     ys: list[float]
+    v_open: list[list[bool]] = field(default_factory=list)  # [row][col-1]: no line left of col
+    h_open: list[list[bool]] = field(default_factory=list)  # [row-1][col]: no line above row
     cells: list[GridCell] = field(default_factory=list)
 
     @property
@@ -78,6 +81,52 @@ class Grid:
             if c.row <= row < c.row + c.row_span and c.col <= col < c.col + c.col_span:
                 return c
         return None
+
+    def merge_cells(self) -> None:
+        """Rebuild `cells`: grid positions joined wherever the boundary between them is open;
+        a region that is not a rectangle keeps its positions as single cells."""
+        nr, nc = self.n_rows, self.n_cols
+        parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
+
+        def find(k):
+            while parent[k] != k:
+                parent[k] = parent[parent[k]]
+                k = parent[k]
+            return k
+
+        def union(a, b):
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+
+        for r in range(nr):
+            for c in range(nc - 1):
+                if self.v_open[r][c]:
+                    union((r, c), (r, c + 1))
+        for r in range(nr - 1):
+            for c in range(nc):
+                if self.h_open[r][c]:
+                    union((r, c), (r + 1, c))
+        regions: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for k in parent:
+            regions.setdefault(find(k), []).append(k)
+        xs, ys = self.xs, self.ys
+        cells: list[GridCell] = []
+        taken: set[tuple[int, int]] = set()
+        for members in sorted(regions.values(), key=min):
+            r0, r1 = min(r for r, _ in members), max(r for r, _ in members)
+            c0, c1 = min(c for _, c in members), max(c for _, c in members)
+            cover = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+            if len(cover) != len(members) or cover & taken:
+                for r, c in sorted(members):
+                    if (r, c) not in taken:
+                        taken.add((r, c))
+                        cells.append(GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
+                continue
+            taken |= cover
+            cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
+        cells.sort(key=lambda c: (c.row, c.col))
+        self.cells = cells
 
 
 # -- thresholds ----------------------------------------------------------------------------
@@ -111,42 +160,80 @@ def _row_runs(mask: np.ndarray, max_gap: int) -> tuple[np.ndarray, ...]:
     return rs[idx], xs[idx], xe[last], ink
 
 
-def _segments(mask: np.ndarray, min_len: int, max_gap: int, min_fill: float,
-              max_thick: int) -> list[Segment]:
-    """Horizontal line segments of a mask (transpose it for vertical ones)."""
+def _groups(mask: np.ndarray, min_len: int, max_gap: int, min_fill: float) -> list[list[float]]:
+    """Long horizontal runs joined across neighbouring rows when they touch: one group per thick
+    or slightly skewed line. Each group: [row_min, row_max, start, end, Σlength, Σrow·length]."""
     rows, starts, ends, ink = _row_runs(mask, max_gap)
     length = ends - starts
     keep = (length >= min_len) & (ink >= min_fill * np.maximum(length, 1))
-    rows, starts, ends = rows[keep], starts[keep], ends[keep]
-    # Join runs of neighbouring rows that overlap: a thick or slightly skewed line.
-    groups: list[list[int]] = []  # [row_min, row_max, start, end, weight_sum, weighted_row]
-    active: list[list] = []
-    for r, s, e in zip(rows.tolist(), starts.tolist(), ends.tolist()):
+    groups: list[list[float]] = []
+    active: list[list[float]] = []
+    for r, s, e in zip(rows[keep].tolist(), starts[keep].tolist(), ends[keep].tolist()):
         active = [g for g in active if g[1] >= r - 2]
-        target = None
         for g in active:
-            overlap = min(e, g[3]) - max(s, g[2])
-            if overlap > 0.5 * min(e - s, g[3] - g[2]) or overlap > 2 * min_len:
-                target = g
+            if min(e, g[3]) - max(s, g[2]) > -max_gap:
+                g[1] = r
+                g[2], g[3] = min(s, g[2]), max(e, g[3])
                 break
-        n = e - s
-        if target is None:
-            g = [r, r, s, e, n, r * n]
+        else:
+            g = [r, r, s, e, 0, 0.0]
             groups.append(g)
             active.append(g)
-        else:
-            target[1] = r
-            target[2], target[3] = min(s, target[2]), max(e, target[3])
-            target[4] += n
-            target[5] += r * n
+        g[4] += e - s
+        g[5] += (e - s) * r
+    return groups
+
+
+def _segments(mask: np.ndarray, min_len: int, max_gap: int, min_fill: float,
+              max_thick: int) -> list[Segment]:
+    """Horizontal line segments of a mask (transpose it for vertical ones)."""
     out = []
-    for r0, r1, s, e, wsum, wrow in groups:
-        thick = r1 - r0 + 1
-        if wsum > max_thick * (e - s):
+    for g in _groups(mask, min_len, max_gap, min_fill):
+        r0, r1, s, e, n = int(g[0]), int(g[1]), int(g[2]), int(g[3]), g[4]
+        if n > max_thick * (e - s):
             continue  # ink many rows deep (text, a stamp, a photo), not a line: a skewed line
             # spreads over several rows too but has one line's worth of ink per column
-        out.append(Segment(pos=wrow / wsum, start=s, end=e, thick=thick))
+        out.append(Segment(pos=g[5] / n, start=s, end=e, thick=r1 - r0 + 1))
     return out
+
+
+def estimate_skew(gray: np.ndarray, dpi: int = 300, limit: float = 3.0) -> float:
+    """The rotation (degrees, counter-clockwise, as `deskew` takes it) that makes the page's text
+    lines and rulings horizontal: the angle whose horizontal ink profile is sharpest, searched
+    coarse (quarter degrees, a quarter-size image) then fine (0.05°, half size). 0.0 when no
+    angle is clearly better than none."""
+    from PIL import Image
+
+    mask = dark_mask(gray)
+    if mask.sum() < 1000:
+        return 0.0
+
+    def scorer(step: int):
+        img = Image.fromarray((mask[::step, ::step] * 255).astype(np.uint8))
+
+        def score(angle: float) -> float:
+            rot = np.asarray(img.rotate(angle, resample=Image.NEAREST, fillcolor=0), dtype=np.float64)
+            return float(np.sum(np.diff(rot.sum(axis=1)) ** 2))
+        return score
+
+    coarse = scorer(max(1, dpi // 75))
+    scores = {a: coarse(a) for a in np.arange(-limit, limit + 1e-9, 0.25).round(3)}
+    best = max(scores, key=scores.get)
+    fine = scorer(max(1, dpi // 150))
+    base = fine(0.0)
+    scores = {a: fine(a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05).round(3)}
+    best = max(scores, key=scores.get)
+    if abs(best) < 0.05 or scores[best] < 1.01 * base:
+        return 0.0
+    return float(best)
+
+
+def deskew(gray: np.ndarray, angle: float) -> np.ndarray:
+    """The page rotated by `angle` degrees counter-clockwise about its centre, white corners."""
+    from PIL import Image
+
+    img = Image.fromarray(gray)
+    return np.asarray(img.rotate(angle, resample=Image.BILINEAR, fillcolor=255))
 
 
 def find_rulings(gray: np.ndarray, dpi: int = 300) -> tuple[list[Segment], list[Segment]]:
@@ -158,7 +245,28 @@ def find_rulings(gray: np.ndarray, dpi: int = 300) -> tuple[list[Segment], list[
     vs = _segments(mask.T, min_len=max(15, dpi // 6), max_gap=max(2, dpi // 60), min_fill=0.7,
                    max_thick=max_thick)
     hs = [s for s in hs if _isolated(mask, s, dpi)]
-    return hs, vs
+    h, w = mask.shape
+    edge = max(3, dpi // 100)  # the scanner's shadow along the paper edge is not a ruling
+    hs = [s for s in hs if edge <= s.pos <= h - edge]
+    vs = [s for s in vs if edge <= s.pos <= w - edge]
+    return _join_collinear(hs, dpi), _join_collinear(vs, dpi)
+
+
+def _join_collinear(segs: list[Segment], dpi: int) -> list[Segment]:
+    """Pieces of one broken line (a dashed or worn scan line) joined into one segment."""
+    tol, gap = max(2.0, dpi / 60), max(4, dpi // 10)
+    out: list[Segment] = []
+    for s in sorted(segs, key=lambda s: (round(s.pos), s.start)):
+        for i, o in enumerate(out):
+            near = abs(o.pos - s.pos) <= tol + (o.thick + s.thick) / 2
+            if near and s.start - o.end <= gap and o.start - s.end <= gap:
+                n, m = o.length, s.length
+                out[i] = Segment(pos=(o.pos * n + s.pos * m) / max(n + m, 1), start=min(o.start, s.start),
+                                 end=max(o.end, s.end), thick=max(o.thick, s.thick))
+                break
+        else:
+            out.append(s)
+    return out
 
 
 def _isolated(mask: np.ndarray, s: Segment, dpi: int) -> bool:
@@ -170,7 +278,7 @@ def _isolated(mask: np.ndarray, s: Segment, dpi: int) -> bool:
     above = mask[max(0, y0 - band):max(0, y0), s.start:s.end]
     below = mask[y1:y1 + band, s.start:s.end]
     dens = [float(a.mean()) if a.size else 0.0 for a in (above, below)]
-    return min(dens) < 0.12
+    return max(dens) < 0.15
 
 
 # -- grids ---------------------------------------------------------------------------------
@@ -190,9 +298,26 @@ def _cluster(values: list[float], tol: float) -> list[float]:
     return [sum(c) / len(c) for c in out]
 
 
+def _boundaries(segs: list[Segment], tol: float, min_gap: float) -> list[float]:
+    """Line positions clustered into boundaries; boundaries closer than `min_gap` (a doubled
+    border, a scanner's edge shadow beside the border) keep the one with more line length."""
+    weight: dict[float, float] = {}
+    for pos in _cluster([s.pos for s in segs], tol):
+        weight[pos] = sum(s.length for s in segs if abs(s.pos - pos) <= tol + s.thick / 2)
+    out: list[float] = []
+    for pos in sorted(weight):
+        if out and pos - out[-1] < min_gap:
+            if weight[pos] > weight[out[-1]]:
+                out[-1] = pos
+            continue
+        out.append(pos)
+    return out
+
+
 def _covered(segs: list[Segment], pos: float, a: float, b: float, tol: float) -> float:
     """Share of the interval a..b covered by segments lying at `pos`."""
-    iv = sorted((max(a, s.start - tol), min(b, s.end + tol)) for s in segs if abs(s.pos - pos) <= tol + s.thick / 2)
+    iv = sorted((max(a, s.start - tol), min(b, s.end + tol)) for s in segs
+                if abs(s.pos - pos) <= tol + s.thick / 2)
     total, cur = 0.0, a
     for s, e in iv:
         if e <= cur:
@@ -202,26 +327,31 @@ def _covered(segs: list[Segment], pos: float, a: float, b: float, tol: float) ->
     return total / max(b - a, 1e-6)
 
 
-def build_grids(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> tuple[list[Grid], list[Segment], list[Segment]]:
-    """Tables made of crossing segments: (grids, the horizontal and vertical segments used)."""
+def table_segments(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> list[tuple[list[Segment], list[Segment]]]:
+    """The segments that make up tables, one (horizontal, vertical) pair per table: lines that
+    cross at least two of the other direction; a vertical one must also end on a horizontal one
+    (both ends when it is short: a letter's stem standing on a cell border is not a line)."""
     tol = max(4.0, dpi / 30)
     hs, vs = list(hs), list(vs)
-    # Keep only segments crossing at least two of the other direction, until stable.
+    touch: list[list[int]] = []
     while True:
         touch = [[j for j, v in enumerate(vs) if _touch(h, v, tol + v.thick / 2 + h.thick / 2)] for h in hs]
         keep_h = [i for i, t in enumerate(touch) if len(t) >= 2]
-        vcount = [0] * len(vs)
+        ends = [[False, False] for _ in vs]
+        count = [0] * len(vs)
         for i in keep_h:
             for j in touch[i]:
-                vcount[j] += 1
-        keep_v = [j for j in range(len(vs)) if vcount[j] >= 2]
+                d = tol / 2 + hs[i].thick / 2
+                count[j] += 1
+                ends[j][0] |= abs(hs[i].pos - vs[j].start) <= d
+                ends[j][1] |= abs(hs[i].pos - vs[j].end) <= d
+        keep_v = [j for j in range(len(vs)) if count[j] >= 2 and (all(ends[j]) or vs[j].length >= dpi / 2)]
         if len(keep_h) == len(hs) and len(keep_v) == len(vs):
             break
         hs = [hs[i] for i in keep_h]
         vs = [vs[j] for j in keep_v]
     if len(hs) < 2 or len(vs) < 2:
-        return [], [], []
-    # Connected components of the crossing graph: one per table.
+        return []
     parent = list(range(len(hs) + len(vs)))
 
     def find(i: int) -> int:
@@ -238,97 +368,194 @@ def build_grids(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> tuple[l
         comps.setdefault(find(i), ([], []))[0].append(h)
     for j, v in enumerate(vs):
         comps.setdefault(find(len(hs) + j), ([], []))[1].append(v)
-    grids = []
-    used_h: list[Segment] = []
-    used_v: list[Segment] = []
-    for ch, cv in comps.values():
-        if len(ch) < 2 or len(cv) < 2:
-            continue
-        g = _grid(ch, cv, tol)
-        if g is not None:
-            grids.append(g)
-            used_h.extend(ch)
-            used_v.extend(cv)
-    grids.sort(key=lambda g: (g.ys[0], g.xs[0]))
-    return grids, used_h, used_v
+    out = [c for c in comps.values() if len(c[0]) >= 2 and len(c[1]) >= 2]
+    out.sort(key=lambda c: (min(h.pos for h in c[0]), min(v.pos for v in c[1])))
+    return out
 
 
-def _grid(hs: list[Segment], vs: list[Segment], tol: float) -> Grid | None:
-    xs = _cluster([v.pos for v in vs], tol)
-    ys = _cluster([h.pos for h in hs], tol)
-    # Open sides (no outer border): the other direction's extent is the table's edge.
-    left, right = min(h.start for h in hs), max(h.end for h in hs)
-    top, bottom = min(v.start for v in vs), max(v.end for v in vs)
-    if left < xs[0] - 3 * tol:
-        xs.insert(0, float(left))
-    if right > xs[-1] + 3 * tol:
-        xs.append(float(right))
-    if top < ys[0] - 3 * tol:
-        ys.insert(0, float(top))
-    if bottom > ys[-1] + 3 * tol:
-        ys.append(float(bottom))
-    nr, nc = len(ys) - 1, len(xs) - 1
-    if nr < 1 or nc < 1:
+def _open_edge(ends: list[int], inner: float, tol: float, low: bool) -> float | None:
+    """An open side's edge (a table drawn without its outer border): where at least two lines
+    of the other direction stop beyond the outermost line; the farthest of them, so that the
+    edge holds the text they frame."""
+    beyond = [e for e in ends if (e < inner - 3 * tol if low else e > inner + 3 * tol)]
+    if len(beyond) < 2:
         return None
-    # A boundary between two grid positions is there when line segments cover most of it.
-    v_open = [[_covered(vs, xs[c], ys[r], ys[r + 1], tol) < 0.5 for c in range(1, nc)] for r in range(nr)]
-    h_open = [[_covered(hs, ys[r], xs[c], xs[c + 1], tol) < 0.5 for c in range(nc)] for r in range(1, nr)]
-    # Drop rows/columns that are slivers (a doubled line) by merging them into their neighbour.
-    parent = {(r, c): (r, c) for r in range(nr) for c in range(nc)}
+    return float(min(beyond) if low else max(beyond))
 
-    def find(k):
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
 
-    def union(a, b):
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+def make_grid(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> Grid | None:
+    """One table's grid from its segments: boundaries, then which boundary pieces are drawn."""
+    tol = max(4.0, dpi / 30)
+    xs = _boundaries(vs, tol, dpi / 12)
+    ys = _boundaries(hs, tol, dpi / 12)
+    left = _open_edge([h.start for h in hs], xs[0], tol, low=True)
+    right = _open_edge([h.end for h in hs], xs[-1], tol, low=False)
+    top = _open_edge([v.start for v in vs], ys[0], tol, low=True)
+    bottom = _open_edge([v.end for v in vs], ys[-1], tol, low=False)
+    if left is not None:
+        xs.insert(0, float(left))
+    if right is not None:
+        xs.append(float(right))
+    if top is not None:
+        ys.insert(0, float(top))
+    if bottom is not None:
+        ys.append(float(bottom))
+    if len(xs) < 2 or len(ys) < 2:
+        return None
+    g = Grid(xs=xs, ys=ys)
+    nr, nc = g.n_rows, g.n_cols
+    g.v_open = [[_covered(vs, xs[c], ys[r], ys[r + 1], tol) < 0.5 for c in range(1, nc)] for r in range(nr)]
+    g.h_open = [[_covered(hs, ys[r], xs[c], xs[c + 1], tol) < 0.5 for c in range(nc)] for r in range(1, nr)]
+    g.merge_cells()
+    return g
 
-    for r in range(nr):
-        for c in range(nc - 1):
-            if v_open[r][c]:
-                union((r, c), (r, c + 1))
-    for r in range(nr - 1):
-        for c in range(nc):
-            if h_open[r][c]:
-                union((r, c), (r + 1, c))
-    regions: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for k in parent:
-        regions.setdefault(find(k), []).append(k)
-    cells = []
-    taken: set[tuple[int, int]] = set()
-    for members in sorted(regions.values(), key=lambda m: min(m)):
-        r0 = min(r for r, _ in members)
-        r1 = max(r for r, _ in members)
-        c0 = min(c for _, c in members)
-        c1 = max(c for _, c in members)
-        cover = {(r, c) for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-        if cover & taken:  # a non-rectangular region overlapping another: keep its own cells
-            for r, c in sorted(members):
-                if (r, c) not in taken:
-                    taken.add((r, c))
-                    cells.append(GridCell(r, c, 1, 1, (xs[c], ys[r], xs[c + 1], ys[r + 1])))
+
+def build_grids(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> list[Grid]:
+    """Every ruled table of a page, top to bottom."""
+    grids = [make_grid(h, v, dpi) for h, v in table_segments(hs, vs, dpi)]
+    return [g for g in grids if g is not None]
+
+
+def faint_rulings(gray: np.ndarray, grid: Grid, dpi: int = 300,
+                  candidates: list[Segment] = ()) -> list[Segment]:
+    """Horizontal lines too faint or worn to make the table on their own (faded photocopies),
+    looked for column by column inside a found table: a line segment from `find_rulings`
+    (`candidates`) covering half the column, or a thin band whose ink covers most of the
+    column's width, blank just above and below. A piece that completes a known row boundary is
+    kept; a new boundary needs the same line in two columns or in a column of at least 40% of
+    the table's width. Returned as segments one column wide."""
+    paper = float(np.percentile(gray, 90))
+    x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
+    dark = gray[y0:y1, x0:x1] < paper - 10
+    half = max(2, dpi // 40)  # half band: a line plus its drift across the column
+    side = max(3, dpi // 60)
+    pad = max(4, dpi // 30)
+    tol = max(4.0, dpi / 30)
+    width = max(x1 - x0, 1)
+    known: list[Segment] = []
+    new: dict[int, list[tuple[int, int]]] = {}  # candidate y -> [(col, y)]
+    for c in range(grid.n_cols):
+        a, b = int(grid.xs[c] - x0) + pad, int(grid.xs[c + 1] - x0) - pad
+        if b - a < dpi // 10:
             continue
-        taken |= cover
-        cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
-    cells.sort(key=lambda c: (c.row, c.col))
-    return Grid(xs=xs, ys=ys, cells=cells)
+        found: list[int] = []  # y of lines in this column (page pixels)
+        for sg in candidates:
+            if y0 - tol <= sg.pos <= y1 + tol and \
+                    min(sg.end, grid.xs[c + 1]) - max(sg.start, grid.xs[c]) >= 0.5 * (grid.xs[c + 1] - grid.xs[c]):
+                found.append(int(round(sg.pos)))
+        sub = dark[:, a:b]
+        n = sub.shape[0]
+        prof = sub.mean(axis=1)
+        pcum = np.concatenate([[0.0], np.cumsum(prof)])
+        rcum = np.concatenate([np.zeros((1, sub.shape[1]), dtype=np.int32), np.cumsum(sub, axis=0, dtype=np.int32)])
+        ys = np.arange(half, n - half - 1)
+        cover = ((rcum[ys + half + 1] - rcum[ys - half]) > 0).mean(axis=1)
+        for y in np.flatnonzero(cover >= 0.6).tolist():
+            y += half
+            lo, hi = y - half, y + half + 1
+            if prof[y] < prof[lo:hi].max():
+                continue
+            ink = pcum[hi] - pcum[lo]
+            if ink > (dpi / 30) * prof[y]:
+                continue  # ink spread over many rows: text, not a line
+            above = (pcum[lo] - pcum[max(0, lo - side)]) / side
+            below = (pcum[min(n, hi + side)] - pcum[hi]) / side
+            if max(above, below) >= 0.04:
+                continue
+            found.append(y0 + y)
+        for yy in found:
+            k = min(range(len(grid.ys)), key=lambda i: abs(grid.ys[i] - yy))
+            if abs(grid.ys[k] - yy) <= tol + half:
+                known.append(Segment(float(grid.ys[k]), int(grid.xs[c]), int(grid.xs[c + 1]), 1))
+            elif grid.ys[0] < yy < grid.ys[-1]:
+                new.setdefault(c, []).append((c, yy))
+    # New boundaries: the same line in two columns, or in one wide column.
+    cands = sorted({(yy, c) for lst in new.values() for c, yy in lst})
+    out = list({(s.pos, s.start): s for s in known}.values())
+    i = 0
+    while i < len(cands):
+        j = i
+        while j + 1 < len(cands) and cands[j + 1][0] - cands[i][0] <= tol + half:
+            j += 1
+        group = cands[i:j + 1]
+        cols = {c for _, c in group}
+        wide = any(grid.xs[c + 1] - grid.xs[c] >= 0.4 * width for c in cols)
+        if len(cols) >= 2 or wide:
+            pos = float(np.mean([yy for yy, _ in group]))
+            out.extend(Segment(pos, int(grid.xs[c]), int(grid.xs[c + 1]), 1) for c in sorted(cols))
+        i = j + 1
+    return out
 
 
 def erase_rulings(gray: np.ndarray, hs: list[Segment], vs: list[Segment], dpi: int = 300) -> np.ndarray:
-    """A copy of the page with the given ruling lines painted paper-white."""
+    """A copy of the page with the given ruling lines painted paper-white: inside each line's
+    band only the pixels of long straight runs (and their grey rim), so that text touching a
+    line keeps its strokes and bold capitals near a line keep their bars."""
     out = gray.copy()
-    pad = max(1, dpi // 150)
     h, w = out.shape
-    for s in hs:
-        y0 = max(0, int(s.pos - s.thick / 2) - pad)
-        y1 = min(h, int(s.pos + s.thick / 2) + pad + 1)
-        out[y0:y1, max(0, s.start - pad):min(w, s.end + pad)] = 255
-    for s in vs:
-        x0 = max(0, int(s.pos - s.thick / 2) - pad)
-        x1 = min(w, int(s.pos + s.thick / 2) + pad + 1)
-        out[max(0, s.start - pad):min(h, s.end + pad), x0:x1] = 255
+    pad = max(2, dpi // 100)
+    for segs, vertical in ((hs, False), (vs, True)):
+        img = out.T if vertical else out
+        lim_r, lim_c = (w, h) if vertical else (h, w)
+        for s in segs:
+            r0 = max(0, int(s.pos - s.thick / 2) - pad)
+            r1 = min(lim_r, int(s.pos + s.thick / 2) + pad + 1)
+            c0, c1 = max(0, s.start - pad), min(lim_c, s.end + pad)
+            band = img[r0:r1, c0:c1]
+            if band.size == 0:
+                continue
+            mask = band < 255 - 24
+            lines = _long_run_mask(mask, max(15, dpi // 6), 2)
+            grown = lines.copy()  # the grey rim of a scanned line
+            grown[1:, :] |= lines[:-1, :]
+            grown[:-1, :] |= lines[1:, :]
+            band[grown] = 255
     return out
+
+
+def _long_run_mask(mask: np.ndarray, min_len: int, max_gap: int) -> np.ndarray:
+    """The pixels of horizontal runs at least `min_len` long (gaps up to `max_gap` bridged)."""
+    rows, starts, ends, _ = _row_runs(mask, max_gap)
+    keep = (ends - starts) >= min_len
+    out = np.zeros(mask.shape, dtype=bool)
+    for r, s, e in zip(rows[keep].tolist(), starts[keep].tolist(), ends[keep].tolist()):
+        out[r, s:e] = True
+    return out & mask
+
+
+def _ink_runs(b: np.ndarray) -> list[tuple[int, int]]:
+    idx = np.flatnonzero(np.diff(np.concatenate([[0], b.astype(np.int8), [0]])))
+    return list(zip(idx[::2].tolist(), idx[1::2].tolist()))
+
+
+def trim_cell(crop: np.ndarray, dpi: int = 300) -> tuple[np.ndarray, int, int] | None:
+    """A cell's image made ready for OCR: thin leftovers of its border lines at the edges cut
+    off, faint grey (a line's shadow) whitened, cropped to the ink with a white margin.
+    Returns (image, x offset, y offset) of the image's origin in the crop, or None when the
+    cell holds no text."""
+    ink = crop < 160
+    if ink.sum() < max(8, (dpi // 60) ** 2):
+        return None
+    thin = max(3, dpi // 75)
+    rows = _ink_runs(ink.any(axis=1))
+    while rows and rows[0][1] - rows[0][0] <= thin and rows[0][0] <= thin * 2:
+        rows.pop(0)
+    while rows and rows[-1][1] - rows[-1][0] <= thin and crop.shape[0] - rows[-1][1] <= thin * 2:
+        rows.pop()
+    if not rows:
+        return None
+    y0, y1 = rows[0][0], rows[-1][1]
+    cols = _ink_runs(ink[y0:y1].any(axis=0))
+    while cols and cols[0][1] - cols[0][0] <= thin and cols[0][0] <= thin * 2:
+        cols.pop(0)
+    while cols and cols[-1][1] - cols[-1][0] <= thin and crop.shape[1] - cols[-1][1] <= thin * 2:
+        cols.pop()
+    if not cols:
+        return None
+    x0, x1 = cols[0][0], cols[-1][1]
+    if ink[y0:y1, x0:x1].sum() < max(8, (dpi // 60) ** 2):
+        return None
+    out = crop[y0:y1, x0:x1].copy()
+    out[out > 200] = 255
+    pad = max(8, dpi // 20)
+    return np.pad(out, pad, constant_values=255), x0 - pad, y0 - pad

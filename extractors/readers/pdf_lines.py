@@ -18,6 +18,8 @@ _BOLD_TAGS = {"b", "bd", "bi", "bdi", "bdit", "bolditalic"}
 _ITALIC_TAGS = {"i", "it", "bi", "bdi", "bdit", "boldit"}
 
 SEGMENT_GAP_EM = 2.5  # a gap wider than this (in font sizes) splits a baseline into two lines
+SPACES_GAP_EM = 1.2  # … or this, when typed as a run of 3+ spaces
+BARE_GAP_EM = 0.8  # … or this, with no space character in it (in a line that has spaces)
 SPACE_GAP_EM = 0.15  # a gap wider than this between glyphs is a word space
 
 
@@ -68,6 +70,7 @@ class Line:
     spans: list[Span] = field(default_factory=list)
     artifact: bool = False  # every glyph is tagged as a PDF artifact (page furniture)
     n_in_row: int = 1  # how many lines share this baseline
+    word1_x1: float = 0.0  # right edge of the line's first word
 
     @property
     def text(self) -> str:
@@ -92,13 +95,7 @@ class Line:
         return (self.x0, self.top, self.x1, self.bottom)
 
     def first_word_width(self) -> float:
-        """Width of the line's first word, estimated from its share of the line's characters."""
-        t = self.text
-        n = len(t)
-        if not n:
-            return 0.0
-        w = t.split(" ", 1)[0]
-        return (self.x1 - self.x0) * len(w) / n
+        return self.word1_x1 - self.x0
 
 
 def _baseline(c: dict) -> float:
@@ -115,23 +112,25 @@ def group_rows(chars: list[dict]) -> list[list[dict]]:
         if not c.get("upright", True):
             continue
         t = c["text"]
-        if not t:
+        if not t or c["size"] <= 0 or t.startswith("(cid:"):  # unmapped glyph: no text to give
             continue
         items.append((_baseline(c), c["x0"], c))
     items.sort(key=lambda it: (it[0], it[1]))
     rows: list[list[dict]] = []
     cur: list[dict] = []
-    ref = -1e9
-    tol = 0.0
+    ref = -1e9  # baseline of the row's largest glyph so far (superscripts sit above it)
+    big = 0.0
     for bl, _, c in items:
-        if cur and abs(bl - ref) <= tol:
+        size = c["size"]
+        if cur and abs(bl - ref) <= 0.5 * max(big, size):
             cur.append(c)
+            if size > big + 0.5:
+                ref, big = bl, size
             continue
         if cur:
             rows.append(cur)
         cur = [c]
-        ref = bl
-        tol = 0.45 * max(c["size"], 1.0)
+        ref, big = bl, size
     if cur:
         rows.append(cur)
     for r in rows:
@@ -151,18 +150,31 @@ def _dedupe(row: list[dict]) -> list[dict]:
 
 
 def _split_segments(row: list[dict]) -> list[list[dict]]:
+    """Split a baseline where the text jumps: a gap of SEGMENT_GAP_EM, or a wide gap typed as
+    a run of 3+ spaces, or a wide gap with no space at all in a line that has spaces (two
+    table cells side by side)."""
+    has_spaces = any(c["text"] == " " for c in row)
     segs: list[list[dict]] = [[]]
     last = None  # last non-space glyph
+    n_sp = 0  # spaces since it
     for c in row:
         if c["text"].isspace():
             segs[-1].append(c)
+            n_sp += 1
             continue
-        if last is not None and c["x0"] - last["x1"] > SEGMENT_GAP_EM * max(c["size"], last["size"]):
-            # trailing spaces stay with the left segment
-            segs.append([])
+        if last is not None:
+            size = max(c["size"], last["size"])
+            gap = c["x0"] - last["x1"]
+            if (gap > SEGMENT_GAP_EM * size or (n_sp >= 3 and gap > SPACES_GAP_EM * size)
+                    or (n_sp == 0 and has_spaces and gap > BARE_GAP_EM * size)):
+                segs.append([])  # trailing spaces stay with the left segment
         segs[-1].append(c)
         last = c
+        n_sp = 0
     return [s for s in segs if any(not c["text"].isspace() for c in s)]
+
+
+_MARKS = set("0123456789*†‡")
 
 
 def _make_line(seg: list[dict], page: int, row: int) -> Line:
@@ -174,12 +186,20 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
     x0 = x1 = None
     top = bottom = baseline = None
     out_any = False
+    word1_x1 = None
+    big = 0.0
+    top_size = max(c["size"] for c in seg)
+    base = next(_baseline(c) for c in seg if c["size"] == top_size)
     for c in seg:
         t = c["text"]
         if t.isspace():
             pending = True
             continue
         size = c["size"]
+        if (size <= 0.8 * top_size and t in _MARKS and spans and not pending
+                and base - _baseline(c) > 0.2 * top_size and spans[-1].text[-1:] not in "mM"):
+            prev = c  # a superscript footnote mark after a word ("tỉnh¹"): not text ("m²" stays)
+            continue
         if prev is not None and c["x0"] - prev["x1"] > SPACE_GAP_EM * size:
             pending = True
         if c.get("tag") != "Artifact":
@@ -187,6 +207,8 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
         bold, italic, name = font_style(c["fontname"])
         if pending and out_any:
             spans[-1].text += " "
+            if word1_x1 is None:
+                word1_x1 = prev["x1"]
         pending = False
         s = spans[-1] if spans else None
         if s is not None and s.font == name and s.bold == bold and s.italic == italic:
@@ -197,7 +219,9 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
         k = round(size * 2) / 2
         sizes[k] = sizes.get(k, 0) + 1
         if x0 is None:
-            x0, top, bottom, baseline = c["x0"], c["top"], c["bottom"], _baseline(c)
+            x0, top, bottom = c["x0"], c["top"], c["bottom"]
+        if size > big:  # the baseline of the largest glyphs, not of a superscript
+            big, baseline = size, _baseline(c)
         x1 = c["x1"] if x1 is None else max(x1, c["x1"])
         top = min(top, c["top"])
         bottom = max(bottom, c["bottom"])
@@ -205,6 +229,26 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
     return Line(
         page=page, row=row, x0=x0, x1=x1, top=top, bottom=bottom, baseline=baseline,
         size=max(sizes, key=sizes.get), spans=spans, artifact=artifact,
+        word1_x1=word1_x1 if word1_x1 is not None else x1,
+    )
+
+
+def merge_lines(lines: list[Line]) -> Line:
+    """One line from pieces of a baseline (left to right), a space between them."""
+    if len(lines) == 1:
+        return lines[0]
+    spans: list[Span] = []
+    for i, ln in enumerate(lines):
+        for s in ln.spans:
+            spans.append(Span(s.text, s.font, s.bold, s.italic, s.size))
+        if i < len(lines) - 1 and spans and not spans[-1].text.endswith(" "):
+            spans[-1].text += " "
+    first = lines[0]
+    return Line(
+        page=first.page, row=first.row, x0=first.x0, x1=max(ln.x1 for ln in lines),
+        top=min(ln.top for ln in lines), bottom=max(ln.bottom for ln in lines),
+        baseline=first.baseline, size=max((ln.size for ln in lines), key=[ln.size for ln in lines].count),
+        spans=spans, artifact=all(ln.artifact for ln in lines), n_in_row=1, word1_x1=first.word1_x1,
     )
 
 

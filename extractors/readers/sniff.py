@@ -26,6 +26,17 @@ def _ole2_streams(path: Path) -> set[str]:
     return names
 
 
+def _ole2_damaged(path: Path) -> bool:
+    """Whether an OLE2 file's container cannot be read (a truncated .doc loses its directory)."""
+    from extractors.readers.word97 import CfbError, read_cfb
+
+    try:
+        read_cfb(path.read_bytes())
+    except (CfbError, ValueError, IndexError):
+        return True
+    return False
+
+
 def sniff(path: str | Path) -> Format:
     """The format of `path` by content. Raises InputError subclasses for what is not readable."""
     p = Path(path)
@@ -42,6 +53,8 @@ def sniff(path: str | Path) -> Format:
             raise EncryptedFileError(p, "password-protected Word document")
         if "WordDocument" in streams:
             return Format.DOC
+        if _ole2_damaged(p):
+            raise CorruptFileError(p, "damaged or truncated OLE2 (Word 97) file: its directory cannot be read")
         raise UnsupportedFormatError(p, "an OLE2 file that is not a Word document (Excel or PowerPoint?)")
     if head.startswith(ZIP_MAGIC):
         try:

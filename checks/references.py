@@ -1,0 +1,211 @@
+"""reference_mismatch: one cited document written with conflicting codes.
+
+"Chỉ thị số 04-CT/TW của Ban Thường vụ Tỉnh ủy Quảng Ninh" and "Chỉ thị số 04-CT/TU … của Ban
+Thường vụ Tỉnh ủy Quảng Ninh": same kind, same number, the same issuer named — one document,
+two codes. A provincial Party committee's documents are /TU, the Central Committee's /TW, so the
+expected code is the one consistent with the named issuer; failing that, the majority. Two codes
+are only taken for one document when the occurrences name the same issuer (or one's issuer
+contradicts its own code) and do not carry different dates — 04-CT/TW and 04-CT/TU may well be
+two real documents.
+
+Citations come from Report.references and from the report's own text (title, headings, body),
+so the check works whichever extractor found them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from checks.context import Ctx
+from checks.registry import make_flag, rule
+from checks.text import fold, split_sentences, words
+from models.document import Provenance
+from models.report import Severity
+
+_UP = "A-ZĐÂĂÊÔƠƯ"
+PARTY = re.compile(rf"(?<![\w/\-])(\d{{1,4}})\s?-\s?([{_UP}][A-Za-zĐđ]{{0,5}})\s?/\s?([{_UP}][{_UP}a-z]{{1,12}})(?![\w])")
+STATE = re.compile(rf"(?<![\w/\-])(\d{{1,5}})(?:/(\d{{4}}))?/([{_UP}][A-Za-zĐđ]{{0,5}})-([{_UP}][A-Za-zĐđ&]{{1,15}}(?:-[{_UP}][A-Za-zĐđ&]{{1,12}})?)(?![\w])")
+_KIND = re.compile(r"(chỉ thị|nghị quyết|quyết định|kế hoạch|kết luận|chương trình|thông tư|nghị định|"
+                   r"công văn|hướng dẫn|báo cáo|thông báo|đề án|quy định|quy chế|tờ trình)\s*(số\s*)?$")
+_DATE = re.compile(r"^\s*,?\s*ngày\s+(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*(\d{4})")
+_ISSUER = re.compile(r"^\s*(?:,?\s*ngày[^,;()]*?\d{4})?\s*,?\s*(?:\([^)]*\)\s*)?của\s+([^,;.:()“”\"…]+)")
+
+ISSUER_CODES: list[tuple[re.Pattern, set[str]]] = [
+    (re.compile(r"trung ương|bộ chính trị|ban bí thư"), {"TW"}),
+    (re.compile(r"tỉnh ủy|thành ủy|thị ủy|đảng bộ tỉnh|đảng bộ thành phố|ban thường vụ tỉnh(?! hội)"), {"TU"}),
+    (re.compile(r"huyện ủy|đảng bộ huyện"), {"HU"}),
+    (re.compile(r"quận ủy|đảng bộ quận"), {"QU"}),
+    (re.compile(r"đảng ủy"), {"ĐU", "DU"}),
+    (re.compile(r"thủ tướng"), {"TTG"}),
+    (re.compile(r"chính phủ"), {"CP"}),
+    (re.compile(r"ủy ban nhân dân|ubnd"), {"UBND"}),
+    (re.compile(r"hội đồng nhân dân|hđnd"), {"HĐND"}),
+]
+
+
+@dataclass
+class Citation:
+    code: str  # as written, spaces removed
+    number: str
+    year: str | None
+    type_code: str
+    issuer_code: str
+    style: str  # party | state
+    issuer: str | None
+    date: str | None
+    section: str | None
+    sentence: str
+    location: Provenance
+
+    @property
+    def key(self) -> tuple[str, int, str | None]:
+        return (_norm(self.type_code), int(self.number), self.year)
+
+
+def _norm(code: str) -> str:
+    return code.upper().replace("Đ", "D")
+
+
+def issuer_codes(name: str | None) -> set[str] | None:
+    if not name:
+        return None
+    n = fold(name)
+    for pat, codes in ISSUER_CODES:
+        if pat.search(n):
+            return {_norm(c) for c in codes}
+    return None
+
+
+def parse_citations(text: str, section: str | None, location: Provenance) -> list[Citation]:
+    out = []
+    for _, sent in split_sentences(text):
+        for style, pat in (("party", PARTY), ("state", STATE)):
+            for m in pat.finditer(sent):
+                if style == "party":
+                    number, year, type_code, issuer_code = m.group(1), None, m.group(2), m.group(3)
+                else:
+                    number, year, type_code, issuer_code = m.group(1), m.group(2), m.group(3), m.group(4)
+                rest = sent[m.end():]
+                d = _DATE.match(rest)
+                date = f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}" if d else None
+                iss = _ISSUER.match(rest)
+                issuer = _trim_issuer(iss.group(1)) if iss else None
+                out.append(Citation(re.sub(r"\s", "", m.group(0)), number, year, type_code, issuer_code,
+                                    style, issuer, date, section, sent, location))
+    return out
+
+
+def _trim_issuer(s: str) -> str:
+    s = re.split(r"\s(?:về|tại|nhằm|đến|trong|theo)\s", " " + s + " ")[0]
+    return s.strip()
+
+
+def citations(ctx: Ctx) -> list[Citation]:
+    rep = ctx.report
+    mine: list[Citation] = []
+    if rep.metadata.title:
+        mine += parse_citations(rep.metadata.title, None, Provenance())
+    for s in rep.sections:
+        mine += parse_citations(s.title, s.number, s.location)
+        mine += parse_citations(s.text or "", s.number, s.location)
+    for r in rep.references:
+        if r.kind == "date" or not (r.code or r.raw):
+            continue
+        found = parse_citations(r.code or r.raw, r.section, r.location)
+        if not found:
+            continue
+        c = found[0]
+        c.sentence = r.sentence or c.sentence
+        if r.sentence:
+            full = [x for x in parse_citations(r.sentence, r.section, r.location) if x.code == c.code]
+            if full:
+                c.issuer, c.date = full[0].issuer, full[0].date
+        c.issuer = r.issuer or c.issuer
+        c.date = r.date or c.date
+        dup = any(x.code == c.code and (fold(x.sentence) in fold(c.sentence) or fold(c.sentence) in fold(x.sentence))
+                  for x in mine)
+        if not dup:
+            mine.append(c)
+    return mine
+
+
+def _similar(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    wa, wb = set(words(a)), set(words(b))
+    return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
+
+
+def _consistent(c: Citation) -> bool | None:
+    codes = issuer_codes(c.issuer)
+    return None if codes is None else _norm(c.issuer_code) in codes
+
+
+@rule("reference_mismatch", Severity.WARNING, "Cùng một văn bản được ghi ký hiệu khác nhau",
+      "The same document cited with conflicting codes")
+def reference_mismatch(ctx: Ctx):
+    groups: dict[tuple, list[Citation]] = {}
+    for c in citations(ctx):
+        groups.setdefault(c.key, []).append(c)
+    for key, cs in groups.items():
+        codes = {_norm(c.issuer_code) for c in cs}
+        if len(codes) < 2:
+            continue
+        if not _same_document(cs):
+            continue
+        named: Counter = Counter()
+        for c in cs:
+            for code in issuer_codes(c.issuer) or ():
+                if code in codes:
+                    named[code] += 1
+        if named:
+            expected = named.most_common(1)[0][0]
+            why = "issuer"
+        else:
+            counts = Counter(_norm(c.issuer_code) for c in cs).most_common()
+            if len(counts) > 1 and counts[0][1] == counts[1][1]:
+                continue
+            expected, why = counts[0][0], "majority"
+        exp_c = next(c for c in cs if _norm(c.issuer_code) == expected)
+        for code in sorted(codes - {expected}):
+            odd = [c for c in cs if _norm(c.issuer_code) == code]
+            first = odd[0]
+            issuer = next((c.issuer for c in cs if c.issuer), "?")
+            yield make_flag(
+                "reference_mismatch", "default",
+                {"kind": _kind_name(first), "number": first.number, "issuer": issuer,
+                 "stated": first.code, "expected": exp_c.code},
+                section=first.section, stated=first.code, expected=exp_c.code,
+                sentence=first.sentence, location=first.location,
+                suggestion=f"{first.code} → {exp_c.code}",
+                evidence={"occurrences": [{"code": c.code, "section": c.section, "issuer": c.issuer,
+                                           "date": c.date, "sentence": c.sentence} for c in cs],
+                          "expected_by": why})
+
+
+def _same_document(cs: list[Citation]) -> bool:
+    for a in cs:
+        for b in cs:
+            if _norm(a.issuer_code) >= _norm(b.issuer_code):
+                continue
+            if a.date and b.date and a.date != b.date:
+                continue
+            ia, ib = issuer_codes(a.issuer), issuer_codes(b.issuer)
+            if ia is not None and ia == ib:
+                return True
+            if _similar(a.issuer, b.issuer):
+                return True
+            if (_consistent(a) is False and ia is not None and _norm(b.issuer_code) in ia) or \
+               (_consistent(b) is False and ib is not None and _norm(a.issuer_code) in ib):
+                return True
+    return False
+
+
+_TYPE_NAMES = {"CT": "Chỉ thị", "NQ": "Nghị quyết", "QD": "Quyết định", "KH": "Kế hoạch",
+               "KL": "Kết luận", "CTR": "Chương trình", "TT": "Thông tư", "ND": "Nghị định",
+               "HD": "Hướng dẫn", "BC": "Báo cáo", "TB": "Thông báo", "CV": "Công văn"}
+
+
+def _kind_name(c: Citation) -> str:
+    return _TYPE_NAMES.get(_norm(c.type_code), c.type_code)

@@ -1,0 +1,267 @@
+"""Reading prose for the checks: folding, sentences, and the numbers a sentence states.
+
+A `Mention` is one number in a sentence with what the checks need around it: its value as read
+by Vietnamese rules, the unit phrase after it ("lượt người"), the kind of thing it counts
+(person, household, organisation, …), a qualifier before it ("trên", "gần"), and whether it is a
+percentage or one side of a fraction ("466/478 học sinh"). Dates, years, document codes and
+labels ("lớp 5", "lần thứ 3") are not mentions.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from checks.lexicon import (APPROX, KINDS, LABEL_BEFORE, MONEY_SCALE, NOT_MONEY_AFTER_DONG,
+                            UNIT_STOP)
+from extractors.numbers import parse_number
+
+
+def fold(s: str | None) -> str:
+    """NFC, casefold, single spaces; 'ủy' and 'uỷ' alike."""
+    s = unicodedata.normalize("NFC", s or "").casefold()
+    s = _OLD_TONE.sub(lambda m: _TONE_MAP[m.group(0)], s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+# Old and new tone placement ("hoá"/"hóa", "uỷ"/"ủy") read alike: at a word's end, the tone
+# goes on the first vowel.
+_TONE_MAP = {a + b: c + d for a, b, c, d in (
+    ("o", "á", "ó", "a"), ("o", "à", "ò", "a"), ("o", "ả", "ỏ", "a"), ("o", "ã", "õ", "a"),
+    ("o", "ạ", "ọ", "a"), ("o", "é", "ó", "e"), ("o", "è", "ò", "e"), ("o", "ẻ", "ỏ", "e"),
+    ("o", "ẽ", "õ", "e"), ("o", "ẹ", "ọ", "e"), ("u", "ý", "ú", "y"), ("u", "ỳ", "ù", "y"),
+    ("u", "ỷ", "ủ", "y"), ("u", "ỹ", "ũ", "y"), ("u", "ỵ", "ụ", "y"))}
+_OLD_TONE = re.compile("(?:" + "|".join(_TONE_MAP) + r")(?!\w)")
+
+
+def words(s: str | None) -> list[str]:
+    return re.findall(r"[\w%/]+", fold(s))
+
+
+def has_phrase(text_words: list[str], phrase: str) -> bool:
+    """The phrase (folded words) occurs as a run of words."""
+    pw = phrase.split()
+    n = len(pw)
+    return any(text_words[i:i + n] == pw for i in range(len(text_words) - n + 1))
+
+
+# --- sentences -----------------------------------------------------------------------------------
+
+_SENT_END = re.compile(r"(?<=[.!?…])[\"”’)]?\s+(?=[\"“(]?[A-ZĐÀ-Ỹ0-9\-–•+*])")
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) pairs: paragraphs split at line breaks, then at . ! ? … followed by a
+    space and a capital, digit or list dash. A dot inside a number ("2.379") never splits."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start = 0
+        for m in _SENT_END.finditer(line):
+            piece = line[start:m.start()]
+            if piece.strip():
+                out.append((pos + start, piece.strip()))
+            start = m.end()
+        piece = line[start:]
+        if piece.strip():
+            out.append((pos + start, piece.strip()))
+        pos += len(line) + 1
+    return out
+
+
+# --- numbers in prose ---------------------------------------------------------------------------
+
+_NUM = re.compile(r"(?<![\w.,/\-–])(\d[\d.,]*\d|\d)")
+_DATE_AFTER = re.compile(r"^[/.\-]\d{1,2}(?:[/.\-]\d{2,4})?(?!\d)")
+
+
+@dataclass
+class Mention:
+    raw: str  # the number as written ("2.379", "96,5", "8.28")
+    value: float | None  # None when malformed
+    start: int  # offsets in the sentence (of the number, % excluded)
+    end: int
+    percent: bool = False
+    malformed: bool = False
+    suggestion: float | None = None
+    unit: str = ""  # folded unit phrase after the number ("lượt người")
+    head: str = ""  # the lexicon entry the unit starts with ("lượt người"), or its first word
+    kind: str | None = None  # person | household | org | … | money | measure | time | None
+    qualifier: str | None = None  # folded word(s) before: "trên", "gần", …
+    before: str = ""  # folded text of up to four words before the number
+    tail: str = ""  # folded text after the unit up to the next punctuation or number
+    over: "Mention | None" = None  # the denominator when written "466/478"
+    numerator: bool = False  # this is the A of "A/B"
+    scale: float = 1.0  # money: tỷ → 1e9, triệu → 1e6
+    end_unit: int = 0  # offset just after the unit phrase
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return self.raw + ("%" if self.percent else "")
+
+    @property
+    def scaled(self) -> float | None:
+        return None if self.value is None else self.value * self.scale
+
+
+@lru_cache(maxsize=1)
+def _kind_entries() -> list[tuple[list[str], str, str]]:
+    entries = [(fold(e).split(), fold(e), k) for k, es in KINDS.items() for e in es]
+    entries.sort(key=lambda t: -len(t[0]))
+    return entries
+
+
+def unit_head(unit_words: list[str]) -> tuple[str, str | None]:
+    """The longest lexicon entry the unit phrase starts with, and its kind."""
+    for ew, e, k in _kind_entries():
+        if unit_words[:len(ew)] == ew:
+            if e == "đồng" and len(unit_words) > 1 and unit_words[1] in NOT_MONEY_AFTER_DONG:
+                continue
+            return e, k
+    return (unit_words[0] if unit_words else ""), None
+
+
+_WORD = re.compile(r"[^\W\d_]+(?:/[^\W\d_]+)?|%|²|³", re.U)
+_FIRST_STOP = frozenset({"và", "với", "của", "trong", "tại", "là", "đạt", "được", "có", "cho", "theo",
+                         "so", "bằng", "chiếm", "gồm", "thuộc", "trên", "đã", "đang", "sẽ", "đều",
+                         "từ", "đến", "tới", "về", "ở", "mà", "nhưng", "thì", "còn", "như", "do", "để",
+                         "hoặc", "hay", "cùng", "vào", "trở", "lên", "xuống", "ra"})
+
+
+def _unit_after(s: str, pos: int) -> tuple[list[str], int, str]:
+    """Unit words after position `pos` (up to five, stopping at punctuation, a digit or a
+    connective), the offset after them, and the folded rest of the chunk (the tail)."""
+    out: list[str] = []
+    i = pos
+    end = pos
+    while len(out) < 5:
+        m = re.compile(r"[ \t]*").match(s, i)
+        j = m.end()
+        w = _WORD.match(s, j)
+        if not w:
+            break
+        word = fold(w.group(0))
+        if (not out and word in _FIRST_STOP) or (out and (word in UNIT_STOP or word in _FIRST_STOP)):
+            break
+        out.append(word)
+        i = end = w.end()
+    stop = re.search(r"[,;:.()\"“”!?…]|\d", s[end:])
+    tail = fold(s[end:end + (stop.start() if stop else len(s) - end)])
+    return out, end, tail
+
+
+def _before(s: str, pos: int, n: int = 4) -> str:
+    ws = re.findall(r"[\w/]+|[,;:()]", s[max(0, pos - 60):pos])
+    return fold(" ".join(ws[-n:]))
+
+
+def _qualifier(before: str) -> str | None:
+    b = " " + before
+    for q in sorted(APPROX, key=len, reverse=True):
+        if b.endswith(" " + q):
+            return q
+    return None
+
+
+def _is_label(before: str) -> bool:
+    b = " " + before
+    return any(b.endswith(" " + w) for w in LABEL_BEFORE)
+
+
+def mentions(sentence: str) -> list[Mention]:
+    """The quantities a sentence states, in order."""
+    out: list[Mention] = []
+    s = sentence
+    taken_until = -1
+    for m in _NUM.finditer(s):
+        if m.start() < taken_until:
+            continue
+        raw, a, b = m.group(1), m.start(1), m.end(1)
+        after = s[b:b + 12]
+        # codes and dates: 04-CT/TU, 45/BC-UBND, 24/3/2008, 2016-2020, 27.4.2016
+        if re.match(r"^[\-–]\s?[A-Za-zĐđ]", after) or re.match(r"^/[^\W\d_]", after):
+            continue
+        if re.match(r"^\s?[\-–]\s?\d", after):
+            taken_until = b + len(re.match(r"^\s?[\-–]\s?\d+", after).group(0))
+            continue  # a range or a pair of years
+        before = _before(s, a)
+        num = parse_number(raw)
+        if num is None:
+            continue
+        if raw.count(".") >= 2 and "," not in raw and not re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
+            continue  # 27.4.2016
+        if after.startswith("/"):
+            frac = re.match(r"^/(\d[\d.,]*\d|\d)(?![\w/])", after)
+            is_date = bool(_DATE_AFTER.match(after)) and (
+                before.endswith(("ngày", "tháng", "từ", "đến", "hạn", "(")) or _looks_date(raw, after))
+            if not frac or is_date:
+                # a date "24/3/2008" or a code "12/2020/NĐ-CP": skip the whole token
+                tok = re.match(r"^(/[\w\-.]+)+", after)
+                taken_until = b + (tok.end() if tok else 0)
+                continue
+            den_raw = frac.group(1)
+            den = parse_number(den_raw)
+            den_start = b + 1
+            den_end = den_start + len(den_raw)
+            units, uend, tail = _unit_after(s, den_end)
+            head, kind = unit_head(units)
+            qual = _qualifier(before)
+            A = Mention(raw=raw, value=num.value, start=a, end=b, malformed=num.malformed,
+                        suggestion=num.suggestion, unit=" ".join(units), head=head, kind=kind,
+                        qualifier=qual, before=before, tail=tail, numerator=True, end_unit=uend)
+            B = Mention(raw=den_raw, value=den.value if den else None, start=den_start, end=den_end,
+                        unit=" ".join(units), head=head, kind=kind, before=fold(raw + "/"),
+                        tail=tail, end_unit=uend)
+            A.over = B
+            out.extend([A, B])
+            taken_until = den_end
+            continue
+        pct = re.match(r"^\s?%", after) or re.match(r"^\s?phần trăm", after)
+        if pct:
+            qual = _qualifier(before)
+            units, uend, tail = _unit_after(s, b + pct.end())
+            out.append(Mention(raw=raw, value=num.value, start=a, end=b, percent=True,
+                               malformed=num.malformed, suggestion=num.suggestion, unit="%",
+                               head="%", kind="percent", qualifier=qual, before=before,
+                               tail=" ".join(units + ([tail] if tail else [])), end_unit=b + pct.end()))
+            continue
+        units, uend, tail = _unit_after(s, b)
+        head, kind = unit_head(units)
+        val = num.value
+        if val is not None and val == int(val) and 1900 <= val <= 2100 and (
+                not units or kind == "time" or before.endswith(("năm", "năm học", "giai đoạn", "kỳ"))):
+            continue  # a year
+        if _is_label(before) and not (before.endswith(("số", "tổng số")) and units):
+            continue
+        scale = 1.0
+        if kind == "money":
+            for w, f in MONEY_SCALE.items():
+                if head.startswith(w):
+                    scale = f
+                    break
+        out.append(Mention(raw=raw, value=val, start=a, end=b, malformed=num.malformed,
+                           suggestion=num.suggestion, unit=" ".join(units), head=head, kind=kind,
+                           qualifier=_qualifier(before), before=before, tail=tail, scale=scale,
+                           end_unit=uend))
+    return out
+
+
+def _looks_date(raw: str, after: str) -> bool:
+    m = re.match(r"^/(\d{1,4})(?:/(\d{2,4}))?", after)
+    if not m or not raw.isdigit():
+        return False
+    a, b = int(raw), int(m.group(1))
+    if m.group(2):
+        return 1 <= a <= 31 and 1 <= b <= 12
+    return (1 <= a <= 31 and 1 <= b <= 12) or (1 <= a <= 12 and 1900 <= b <= 2100)
+
+
+def same_kind(a: Mention, b: Mention) -> bool:
+    """Two mentions count the same kind of thing."""
+    if a.kind and b.kind:
+        return a.kind == b.kind
+    if not a.unit or not b.unit:
+        return False
+    return a.head == b.head or a.unit.split()[0] == b.unit.split()[0]

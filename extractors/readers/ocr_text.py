@@ -1,0 +1,139 @@
+"""Repair the OCR confusions that are safe to repair, word by word, and spot OCR noise.
+
+Only repairs that cannot turn a right reading into a wrong one:
+- look-alike code points: 'Ð'/'ð' (Icelandic eth) → 'Đ'/'đ', 'ƣ' → 'ư' (via clean_text);
+- letters inside a number: '2O2O' → '2020', '3l' → '31', '1.O00' → '1.000' (a token with a
+  digit, no more look-alikes than digits, otherwise only separators and a '%');
+- a capital toned vowel inside a lower-case word ('cơ sỞ', 'kỸ năng' → 'sở', 'kỹ'), a lone
+  toned capital in mid-sentence ('dân chủ Ở cơ sở' → 'ở'), and a word typed in capitals whose
+  last letters came out lower case ('VƯỢt' → 'vượt' mid-sentence).
+Nothing else is guessed: 'II' stays 'II' (a Roman numeral or a misread '11'), '8.28' stays as
+written, commas and dots in numbers are never swapped.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from extractors.readers.common import clean_text
+
+_LOOKALIKE = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
+# digits and their look-alikes, with the separators a number may carry
+_NUMERIC = re.compile(r"^[(\[]?[-+]?[0-9OolI|.,]+%?[)\].,;:]?$")
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
+
+
+def _base(c: str) -> str:
+    return unicodedata.normalize("NFD", c)[0]
+
+
+def _toned(c: str) -> bool:
+    """A Vietnamese letter written with a diacritic (not plain ASCII)."""
+    return c.isalpha() and not c.isascii()
+
+
+def _toned_vowel(c: str) -> bool:
+    """A vowel carrying a Vietnamese tone or hat ('Ỉ', 'Ề'; not 'Đ', which acronyms use)."""
+    d = unicodedata.normalize("NFD", c)
+    return len(d) > 1 and d[0].lower() in "aeiouy"
+
+
+_ROMAN = re.compile(r"^M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})$")
+
+
+def fix_roman(tok: str) -> str:
+    """A Roman numeral whose 'II' was read as 'H' ('HI.' → 'III.', 'H' → 'II', 'XH' → 'XII'),
+    when the repaired token is a valid numeral; for a section label or an STT cell."""
+    m = re.match(r"^([IVXH]+)([.):]?)$", tok)
+    if not m or "H" not in m.group(1):
+        return tok
+    fixed = m.group(1).replace("H", "II")
+    return fixed + m.group(2) if _ROMAN.match(fixed) else tok
+
+
+def fix_number(tok: str) -> str:
+    """'2O2O' → '2020', '3l' → '31': only in tokens that already hold a real digit (so a Roman
+    'I', 'Il' or the word 'lo' is left alone) and no more look-alikes than digits."""
+    if not _NUMERIC.match(tok):
+        return tok
+    digits = sum(c.isdigit() for c in tok)
+    alikes = sum(c in "OolI|" for c in tok)
+    if alikes == 0 or digits == 0 or len(tok) < 2 or alikes > digits:
+        return tok
+    return tok.translate(_DIGIT_FIX)
+
+
+def fix_case(tok: str, mid_sentence: bool) -> str:
+    """Case slips of toned capitals: 'sỞ' → 'sở', 'kỸ' → 'kỹ'; 'VƯỢt' → 'vượt' (or 'Vượt'
+    at a sentence start)."""
+    letters = [c for c in tok if c.isalpha()]
+    if len(letters) == 1 and len(tok) == 1 and tok.isupper() and _toned(tok) and mid_sentence:
+        return tok.lower()  # 'ở', 'ý' read as a capital in the middle of a sentence
+    if len(letters) < 2:
+        return tok
+    # a toned capital after a lower-case letter of the same word
+    if any(a.islower() and b.isupper() and _toned(b) for a, b in zip(tok, tok[1:])):
+        head = tok[0]
+        return head + tok[1:].lower()
+    # capitals with a lower-case tail, the capitals toned: a lower-case word read upper-case
+    m = re.match(r"^([^\W\d_]{2,})([^\W\d_]+)$", tok)
+    if m and m.group(1).isupper() and m.group(2).islower() and any(_toned(c) for c in m.group(1)):
+        if len(m.group(2)) <= 2:
+            low = tok.lower()
+            return low if mid_sentence else low[0].upper() + low[1:]
+    return tok
+
+
+def fix_caps_word(tok: str, prev: str, nxt: str) -> str:
+    """'TỈ lệ' → 'Tỉ lệ', '2.2: VỀ nâng cao' → 'Về nâng cao': a word in capitals with a toned
+    vowel, between a non-capital word (or nothing) and a lower-case word, is a lower-case
+    word read as capitals (a heading in capitals has capitals on both sides)."""
+    letters = [c for c in tok if c.isalpha()]
+    if len(letters) < 2 or not tok.isalpha() or not tok.isupper() or not any(_toned_vowel(c) for c in tok):
+        return tok
+    if not (nxt[:1].isalpha() and nxt[:1].islower()):
+        return tok
+    prev_letters = [c for c in prev if c.isalpha()]
+    if prev_letters and all(c.isupper() for c in prev_letters):
+        return tok
+    low = tok.lower()
+    mid = bool(prev) and prev[-1].isalpha() and prev[-1].islower()
+    return low if mid else low[0].upper() + low[1:]
+
+
+def fix_words(words: list[str]) -> list[str]:
+    """The words of one line, repaired."""
+    words = [unicodedata.normalize("NFC", w).translate(_LOOKALIKE) for w in words]
+    out: list[str] = []
+    for i, w in enumerate(words):
+        w = fix_number(w)
+        prev = out[-1] if out else ""
+        mid = bool(prev) and prev[-1].isalpha() and prev[-1].islower()
+        w = fix_case(w, mid)
+        w = fix_caps_word(w, prev, words[i + 1] if i + 1 < len(words) else "")
+        out.append(w)
+    return out
+
+
+def line_text(words: list[str]) -> str:
+    return clean_text(" ".join(fix_words(words)))
+
+
+def fix_label(text: str) -> str:
+    """A paragraph's or a cell's leading Roman numeral repaired ('HI. Đánh giá' → 'III. …')."""
+    head, sep, rest = text.partition(" ")
+    fixed = fix_roman(head)
+    return fixed + sep + rest if fixed != head else text
+
+
+def is_noise(text: str, conf: float) -> bool:
+    """A piece of text that is scanner dirt read as characters: no letter or digit, mostly
+    symbols read with little confidence, or one or two letters read with low confidence.
+    (Tesseract's confidence alone says little: it gives 0 to some clean italic lines.)"""
+    chars = [c for c in text if not c.isspace() and c not in ".,;:…"]
+    alnum = sum(c.isalnum() for c in chars)
+    if alnum == 0:
+        return True
+    if alnum < 0.5 * len(chars) and conf < 70:
+        return True
+    return conf < 30 and alnum <= 2 and not text.strip(".,;:…").isdigit()

@@ -1,0 +1,1 @@
+"""Alembic migrations of the baocao database (run automatically by outputs.db.get_engine)."""

@@ -1,0 +1,203 @@
+"""Prose checks on sentences written the way other offices write them (not the sample wording):
+count_mismatch, implausible_percentage, ratio_mismatch, prose_table_mismatch, malformed_number
+in prose."""
+from __future__ import annotations
+
+import pytest
+
+from checks import run_checks
+from models.document import Format, Source
+from models.report import Report, Section, TableRecord
+
+
+def report(*texts: str, tables: list[TableRecord] | None = None) -> Report:
+    secs = [Section(number=str(i + 1), title=f"Mục {i + 1}", level=1, label=f"{i + 1}.", text=t)
+            for i, t in enumerate(texts)]
+    return Report(source=Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=0),
+                  sections=secs, tables=tables or [])
+
+
+def flags(rule: str, *texts: str, tables=None):
+    return run_checks(report(*texts, tables=tables), rules=[rule], strict=True)
+
+
+# --- count_mismatch ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    ("Ban chỉ đạo có 04 đồng chí gồm 01 giám đốc và 02 phó giám đốc.", "04", 3),
+    ("Đoàn kiểm tra liên ngành gồm 07 thành viên: 01 trưởng đoàn, 02 phó trưởng đoàn và 05 ủy viên.", "07", 8),
+    ("Toàn huyện có 13 trường học, gồm 4 trường mầm non, 5 trường tiểu học và 3 trường THCS.", "13", 12),
+    ("Hội đồng thi đua có 11 thành viên, trong đó có 01 chủ tịch, 02 phó chủ tịch và 09 ủy viên.", "11", 12),
+    ("Tổng kinh phí thực hiện là 1,5 tỷ đồng, bao gồm 800 triệu đồng ngân sách tỉnh và 600 triệu đồng xã hội hóa.",
+     "1,5", 1.4),
+    ("Chi bộ có 50 đảng viên, trong đó 62 đảng viên nữ.", "50", 62),
+    ("Xã có 20 đơn vị, trong đó 9 trường học, 8 trạm y tế, 6 cơ quan, còn lại là các hợp tác xã.", "20", 23),
+])
+def test_count_mismatch_found(text, stated, computed):
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+    assert fs[0].section == "1" and fs[0].sentence and fs[0].evidence["parts"]
+
+
+@pytest.mark.parametrize("text", [
+    "Ban giám đốc có 03 đồng chí gồm 01 giám đốc; 02 phó giám đốc phụ trách chuyên môn.",
+    "Nhà trường có 28 cán bộ, giáo viên, nhân viên, trong đó 02 cán bộ quản lý, 22 giáo viên và 04 nhân viên.",
+    "Toàn huyện có 12 trường học, gồm 4 trường mầm non, 5 trường tiểu học và 3 trường THCS.",
+    "Tổng kinh phí là 1,5 tỷ đồng, gồm 800 triệu đồng ngân sách và 700 triệu đồng xã hội hóa.",
+    # overlapping attributes, not a partition
+    "Chi hội có 120 hội viên, trong đó 45 nữ, 30 đảng viên.",
+    # described subsets after "trong đó"
+    "Toàn huyện có 15 xã, trong đó 10 xã đạt chuẩn nông thôn mới, 3 xã đạt chuẩn nâng cao.",
+    # the rest absorbs the difference
+    "Có 15 đơn vị trường học, trong đó có 5 trường Mầm non, 5 trường Tiểu học, 3 trường THCS, còn lại là khối THPT.",
+    "Xã có 20 đơn vị, gồm 8 trường học, 5 trạm y tế và các đơn vị khác.",
+    "Huyện có 30 câu lạc bộ gồm 12 câu lạc bộ văn nghệ, 10 câu lạc bộ thể thao…",
+    # different kinds of things
+    "Xã có diện tích tự nhiên 1.520,6 ha, gồm 6 thôn với 1.254 hộ, 4.870 nhân khẩu.",
+    "Tổ chức 05 lớp tập huấn gồm 120 học viên và 8 giáo viên.",
+    "Ban giám đốc có 03 đồng chí gồm 01 giám đốc; 02 phó giám đốc 6 tháng đầu năm 2020 đã hoàn thành.",
+    # approximate whole
+    "Hội đã hỗ trợ gần 300 hộ, gồm 120 hộ nghèo và 100 hộ cận nghèo.",
+    # a list of names is not a list of numbers
+    "Phường tiếp giáp với 7 xã, phường: phía Đông giáp phường Xuân Sơn, phía Tây giáp xã Việt Dân.",
+    # a single described part
+    "Có 3.112 hộ tham gia bảo hiểm y tế, trong đó 2.346 hộ tham gia đủ 12 tháng.",
+])
+def test_count_mismatch_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+# --- implausible_percentage ------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,stated", [
+    ("Kết quả rà soát cho thấy 105% số hộ đã đăng ký tham gia.", "105%"),
+    ("Trong đó có trên 100% số trường được công nhận đạt chuẩn.", "trên 100%"),
+    ("Tỷ lệ hộ gia đình sử dụng nước hợp vệ sinh đạt 101,5%.", "101,5%"),
+    ("Số hội viên nữ chiếm 112% tổng số hội viên.", "112%"),
+    ("Có 104% học sinh được khám sức khỏe định kỳ.", "104%"),
+])
+def test_implausible_percentage_found(text, stated):
+    assert [f.stated for f in flags("implausible_percentage", text)] == [stated]
+
+
+@pytest.mark.parametrize("text", [
+    "Thu ngân sách trên địa bàn đạt 135% dự toán huyện giao.",
+    "Giá trị sản xuất đạt 106,5% kế hoạch năm.",
+    "Tổng giá trị sản xuất ước đạt 785,87 tỷ đồng, tăng 114,79% so với năm 2019.",
+    "Kim ngạch xuất khẩu bằng 120% cùng kỳ năm trước.",
+    "Nhà trường đạt 103,5% kế hoạch về số học sinh tham gia các sân chơi trí tuệ.",
+    "Số doanh nghiệp thành lập mới tăng 125% so với cùng kỳ.",
+    "Hoàn thành 112% chỉ tiêu được giao về phát triển đảng viên.",
+    "Tỷ lệ biết chữ đạt 100% số người trong độ tuổi.",
+    "Phấn đấu trên 95% số hộ đạt danh hiệu gia đình văn hóa.",
+    "Doanh thu đạt 150% so với năm trước.",
+])
+def test_implausible_percentage_not_raised(text):
+    assert flags("implausible_percentage", text) == []
+
+
+# --- ratio_mismatch --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    ("Toàn xã có 3.112 hộ tham gia bảo hiểm y tế, trong đó 2.346 hộ tham gia đủ 12 tháng, đạt 57,4%.",
+     "57,4%", 75.4),
+    ("Có 2.346/3.112 hộ đạt danh hiệu gia đình văn hóa, đạt 57,4%.", "57,4%", 75.4),
+    ("Đã giải quyết 1.200 hồ sơ trên tổng số 1.500 hồ sơ tiếp nhận (chiếm 85%).", "85%", 80),
+    ("Kết nạp 45/60 đoàn viên ưu tú vào Đảng, đạt tỷ lệ 80%.", "80%", 75),
+])
+def test_ratio_mismatch_found(text, stated, computed):
+    fs = flags("ratio_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    "Có 2.346/3.112 hộ đạt danh hiệu gia đình văn hóa, đạt 75,4%.",
+    "Có 466/478 học sinh hoàn thành chương trình lớp học, đạt 97,5%; 12 học sinh chưa hoàn thành.",
+    "Đã giải quyết 1.200 hồ sơ trên tổng số 1.500 hồ sơ tiếp nhận (chiếm 80%).",
+    "Toàn trường có 850 học sinh, trong đó 800 học sinh xếp loại hạnh kiểm tốt, đạt 94,1%.",
+    "Toàn trường có 850 học sinh, trong đó 800 học sinh xếp loại hạnh kiểm tốt, đạt 94%.",
+    # the complement is stated, not the ratio of the named parts
+    "Có 3.112 hộ, trong đó 2.346 hộ đã tham gia, còn lại 24,6% chưa tham gia.",
+    "Tỷ lệ hộ nghèo toàn xã giảm còn 3,2%, hộ cận nghèo còn 5,5%.",
+    "Có 120/150 hộ tham gia, tăng 12,5% so với năm trước.",
+    "Có 120/150 hộ tham gia, đạt khoảng 70%.",
+])
+def test_ratio_mismatch_not_raised(text):
+    assert flags("ratio_mismatch", text) == []
+
+
+# --- prose_table_mismatch ----------------------------------------------------------------------
+
+def people_table(total: str = "1.254", rows=None) -> TableRecord:
+    rows = rows or [["1", "Hội nghị tuyên truyền pháp luật", "4", "600"],
+                    ["2", "Tập huấn kỹ thuật chăn nuôi", "3", "420"],
+                    ["3", "Chuyên đề sức khỏe sinh sản", "2", "234"]]
+    return TableRecord(id="t1", section="2", columns=["STT", "Nội dung", "Số buổi", "Số lượt người tham gia"],
+                       rows=rows, total_row=["", "Cộng", "9", total])
+
+
+@pytest.mark.parametrize("text,stated,table_value,row", [
+    ("Các hoạt động đã thu hút 1.245 lượt người tham gia.", "1.245", 1254, 3),
+    ("Trong 6 tháng, trung tâm thu hút 1.264 lượt người.", "1.264", 1254, 3),
+    ("Riêng tập huấn kỹ thuật chăn nuôi thu hút 402 lượt người.", "402", 420, 1),
+])
+def test_prose_table_mismatch_found(text, stated, table_value, row):
+    fs = flags("prose_table_mismatch", text, tables=[people_table()])
+    assert [(f.stated, f.table_value, f.row, f.table) for f in fs] == [(stated, table_value, row, "t1")]
+    assert fs[0].column == "Số lượt người tham gia" and fs[0].sentence == text
+
+
+@pytest.mark.parametrize("text,table", [
+    ("Các hoạt động đã thu hút 1.254 lượt người tham gia.", people_table()),
+    # a different quantity with the same unit: not typo-close
+    ("Riêng quý II có 830 lượt người tham gia.", people_table()),
+    # another unit
+    ("Toàn xã có 1.245 hộ dân.", people_table()),
+    # a change, an approximation
+    ("So với cùng kỳ tăng 1.245 lượt người.", people_table()),
+    ("Thu hút khoảng 1.245 lượt người tham gia.", people_table()),
+    # the table's total is malformed; the prose agrees with its rows
+    ("Các hoạt động đã thu hút 1.254 lượt người tham gia.", people_table(total="1.25")),
+])
+def test_prose_table_mismatch_not_raised(text, table):
+    assert flags("prose_table_mismatch", text, tables=[table]) == []
+
+
+# --- malformed_number in prose -------------------------------------------------------------
+
+def test_malformed_count_in_prose():
+    fs = flags("malformed_number", "Trung tâm đã thu hút 8.28 lượt người tham gia.")
+    assert [(f.stated, f.expected) for f in fs] == [("8.28", 828)]
+    assert "828" in fs[0].suggestion
+
+
+@pytest.mark.parametrize("text", [
+    "Tốc độ tăng trưởng đạt 8.5%.",
+    "Giải ngân 1.5 tỷ đồng cho hộ vay.",
+    "Thực hiện theo mục 2.1 của kế hoạch.",
+    "Ứng dụng công nghệ 4.0 trong quản lý.",
+    "Hội nghị bắt đầu lúc 7.30 sáng ngày 27.4.2016.",
+    "Đức Chính có 2.379 hộ với 8.000 nhân khẩu.",
+])
+def test_no_malformed_flag_for_decimals_labels_and_dates(text):
+    assert flags("malformed_number", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # truncated rather than rounded, as offices often do
+    "Tổng số lượt tra cứu là 9.463.076 lượt; trong đó, 8.326.078 lượt tra cứu thành công, đạt tỷ lệ 87,9%.",
+    "Cập nhật thông tin 577.722/914.419 trẻ em vào phần mềm, đạt tỷ lệ 63,17%.",
+    # the fraction in brackets explains the first percentage; the second is hypothetical
+    "Tiến độ thực hiện các kiến nghị đạt 75,2% (số tiền đã nộp đạt 654,935/871,321 triệu đồng, "
+    "trường hợp đạt 100% thì tiêu chí này đạt điểm tối đa).",
+])
+def test_ratio_mismatch_not_raised_on_real_report_habits(text):
+    assert flags("ratio_mismatch", text) == []
+
+
+def test_count_whole_is_not_taken_from_brackets():
+    text = ("Toàn tỉnh phát sinh 5.854 hồ sơ dịch vụ công liên thông (4.679 hồ sơ liên thông khai sinh "
+            "và 1.175 hồ sơ liên thông khai tử), trong đó: 5.117 hồ sơ đã trả kết quả.")
+    assert flags("count_mismatch", text) == []
+    text2 = text.replace("5.117", "6.117")
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", text2)] == [("5.854", 6117)]

@@ -1,0 +1,174 @@
+"""Table checks on tables shaped like other offices' statistics: total_mismatch, row_sum_mismatch,
+malformed_number in cells, and the linking of flags that one wrong cell causes."""
+from __future__ import annotations
+
+from checks import run_checks
+from models.document import Format, Source
+from models.report import Report, TableRecord
+
+SUMS = ["total_mismatch", "row_sum_mismatch", "malformed_number"]
+
+
+def run(*tables: TableRecord, rules=SUMS):
+    rep = Report(source=Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=0),
+                 tables=list(tables))
+    return run_checks(rep, rules=rules, strict=True)
+
+
+def table(columns, rows, total, **kw) -> TableRecord:
+    return TableRecord(id="t1", section="II.1", columns=columns, rows=rows, total_row=total, **kw)
+
+
+# --- total_mismatch ---------------------------------------------------------------------------
+
+def test_column_total_wrong_is_flagged_with_sum_and_location():
+    t = table(["STT", "Đơn vị", "Số hộ", "Số khẩu"],
+              [["1", "Thôn Đồng Bái", "215", "860"], ["2", "Thôn Tân Thành", "198", "790"],
+               ["3", "Thôn Đồng Mô", "231", "925"]],
+              ["", "Cộng", "644", "2.757"])
+    fs = run(t)
+    assert [(f.rule, f.column, f.stated, f.computed, f.table_value, f.row) for f in fs] == [
+        ("total_mismatch", "Số khẩu", "2.757", 2575, 2757, 3)]
+    assert fs[0].severity.value == "error" and fs[0].evidence["values"] == [860, 790, 925]
+
+
+def test_parent_rows_with_children_sum_top_level_only():
+    rows = [["1", "Trường Mầm non", "120", "30"],
+            ["", "- Công lập", "100", "25"],
+            ["", "- Tư thục", "20", "5"],
+            ["2", "Trường Tiểu học", "300", "80"],
+            ["3", "Trường THCS", "250", "70"]]
+    t = table(["TT", "Cấp học", "Số học sinh", "Số học sinh nữ"], rows, ["", "Tổng cộng", "670", "180"],
+              parent_rows=[0], children={0: [1, 2]})
+    assert run(t) == []
+    # the extractor may not know the hierarchy: the dashes say it
+    assert run(table(t.columns, rows, t.total_row)) == []
+    bad = table(t.columns, rows, ["", "Tổng cộng", "790", "180"], parent_rows=[0], children={0: [1, 2]})
+    fs = run(bad)
+    assert [(f.column, f.computed) for f in fs] == [("Số học sinh", 670)]
+
+
+def test_rates_years_ordinals_and_empty_columns_are_not_summed():
+    t = table(["TT", "Xã", "Năm công nhận", "Số hộ", "Hộ nghèo", "Tỷ lệ hộ nghèo (%)", "Ghi chú / Số hộ tái nghèo"],
+              [["1", "Xã A", "2015", "400", "12", "3,0", ""], ["2", "Xã B", "2018", "600", "30", "5,0", ""]],
+              ["3", "Toàn huyện", "2018", "1.000", "42", "4,2", ""])
+    assert run(t) == []
+
+
+def test_average_total_row_is_not_a_sum():
+    t = table(["TT", "Lớp", "Điểm trung bình", "Sĩ số"],
+              [["1", "6A", "7,5", "40"], ["2", "6B", "8,1", "38"]],
+              ["", "Bình quân", "7,8", "39"])
+    assert run(t) == []
+
+
+def test_decimal_cells_allow_rounding():
+    t = table(["TT", "Hạng mục", "Kinh phí (tỷ đồng)"],
+              [["1", "Đường giao thông", "1,24"], ["2", "Trường học", "2,35"], ["3", "Nhà văn hóa", "0,42"]],
+              ["", "Tổng cộng", "4,0"])
+    assert run(t) == []
+    t2 = table(t.columns, t.rows, ["", "Tổng cộng", "4,3"])
+    assert [f.column for f in run(t2)] == ["Kinh phí (tỷ đồng)"]
+
+
+def test_malformed_total_stands_even_when_its_suggestion_fits():
+    t = table(["TT", "Hoạt động", "Số lớp", "Số lượt người / Tổng số", "Số lượt người / Nữ"],
+              [["1", "Giáo dục pháp luật", "2", "350", ""], ["2", "Kỹ năng sống", "3", "478", ""]],
+              ["", "Tổng số", "5", "8.28", ""])
+    fs = run(t)
+    tm = [f for f in fs if f.rule == "total_mismatch"]
+    mf = [f for f in fs if f.rule == "malformed_number"]
+    assert [(f.stated, f.computed) for f in tm] == [("8.28", 828)]
+    assert "828" in tm[0].suggestion and "8.28" in tm[0].suggestion
+    assert [(f.stated, f.expected) for f in mf] == [("8.28", 828)]
+    assert tm[0].id in mf[0].related and mf[0].id in tm[0].related
+
+
+def test_english_decimal_column_is_a_style_not_a_typo():
+    t = table(["TT", "Chỉ số", "Điểm 2022", "Điểm 2023"],
+              [["1", "Công khai minh bạch", "8.00", "7.50"], ["2", "Chi phí thời gian", "6.25", "7.00"]],
+              None)
+    assert run(t) == []
+
+
+# --- row_sum_mismatch -------------------------------------------------------------------------
+
+def test_nam_nu_do_not_add_up_to_tong_so():
+    t = table(["STT", "Khối", "Số học sinh / Tổng số", "Số học sinh / Nam", "Số học sinh / Nữ"],
+              [["1", "Khối 1", "92", "47", "45"], ["2", "Khối 2", "98", "52", "44"]],
+              ["", "Cộng", "190", "99", "89"])
+    fs = run(t)
+    rows = [(f.row, f.column, f.stated, f.computed) for f in fs if f.rule == "row_sum_mismatch"]
+    assert rows == [(1, "Số học sinh / Tổng số", "98", 96), (2, "Số học sinh / Tổng số", "190", 188)]
+    a, b = [f for f in fs if f.rule == "row_sum_mismatch"]
+    assert a.id in b.related and a.culprit and not b.culprit  # the body row carried into the total
+
+
+def test_subset_column_exceeding_its_whole():
+    t = table(["TT", "Đơn vị", "Tổng số cán bộ", "Trong đó nữ"],
+              [["1", "Phòng Nội vụ", "12", "5"], ["2", "Phòng Tư pháp", "8", "11"]],
+              ["", "Cộng", "20", "16"])
+    fs = run(t)
+    assert [(f.rule, f.row, f.column, f.stated) for f in fs] == [("row_sum_mismatch", 1, "Trong đó nữ", "11")]
+
+
+def test_of_which_columns_are_not_summed_unless_a_partition():
+    cols = ["TT", "Xã", "Số hội viên", "Trong đó / Nữ", "Trong đó / Đảng viên"]
+    t = table(cols, [["1", "Xã A", "210", "90", "40"], ["2", "Xã B", "185", "85", "30"]], ["", "Tổng", "395", "175", "70"])
+    assert run(t) == []
+
+
+def test_subset_columns_named_after_the_whole():
+    t = table(["TT", "Thôn", "Tổng số hộ", "Hộ nghèo", "Hộ cận nghèo"],
+              [["1", "Thôn A", "215", "8", "12"], ["2", "Thôn B", "198", "6", "10"]],
+              ["", "Cộng", "413", "14", "22"])
+    assert run(t) == []
+    bad = table(t.columns, [["1", "Thôn A", "215", "8", "12"], ["2", "Thôn B", "19", "6", "21"]],
+                ["", "Cộng", "234", "14", "33"])
+    fs = run(bad)
+    assert [(f.row, f.column) for f in fs] == [(1, "Hộ cận nghèo")]
+
+
+def test_children_rows_of_which_are_not_summed_but_may_not_exceed():
+    cols = ["TT", "Chỉ tiêu", "Quý I", "Quý II"]
+    rows = [["1", "Tổng số hồ sơ tiếp nhận", "120", "140"],
+            ["", "Trong đó:", "", ""],
+            ["", "- Hồ sơ trực tuyến", "80", "90"],
+            ["", "- Hồ sơ quá hạn", "2", "150"]]
+    t = table(cols, rows, None, parent_rows=[0], children={0: [2, 3]})
+    fs = run(t)
+    assert [(f.rule, f.row, f.column, f.stated) for f in fs] == [("row_sum_mismatch", 3, "Quý II", "150")]
+
+
+def test_complete_children_rows_must_add_up():
+    cols = ["TT", "Chỉ tiêu", "Năm 2022", "Năm 2023", "Năm 2024"]
+    rows = [["1", "Tổng số lao động", "500", "520", "560"],
+            ["", "- Nam", "260", "270", "300"],
+            ["", "- Nữ", "240", "250", "250"]]
+    t = table(cols, rows, None, parent_rows=[0], children={0: [1, 2]})
+    fs = run(t)
+    assert [(f.row, f.column, f.stated, f.computed) for f in fs] == [(0, "Năm 2024", "560", 550)]
+
+
+# --- linking -----------------------------------------------------------------------------------
+
+def test_wrong_total_cell_breaks_column_and_total_row():
+    cols = ["TT", "Chi hội", "Số hội viên", "Trong đó / Nam", "Trong đó / Nữ"]
+    rows = [["1", "Chi hội Cao Sơn", "210", "120", "90"], ["2", "Chi hội Đồng Sương", "185", "100", "85"]]
+    fs = run(table(cols, rows, ["", "Tổng số", "395", "220", "165"]))
+    tm = [f for f in fs if f.rule == "total_mismatch"]
+    rs = [f for f in fs if f.rule == "row_sum_mismatch"]
+    assert [(f.column, f.computed) for f in tm] == [("Trong đó / Nữ", 175)]
+    assert [f.row for f in rs] == [2]
+    assert tm[0].culprit and not rs[0].culprit and rs[0].id in tm[0].related
+
+
+def test_wrong_body_cell_is_the_culprit():
+    cols = ["TT", "Xã", "Lao động / Tổng số", "Lao động / Nam", "Lao động / Nữ"]
+    rows = [["1", "Xã A", "300", "160", "140"], ["2", "Xã B", "250", "130", "102"]]
+    fs = run(table(cols, rows, ["", "Cộng", "550", "290", "260"]))
+    culprit = [f for f in fs if f.culprit]
+    assert [(f.rule, f.row, f.column, f.stated, f.expected) for f in culprit] == [
+        ("row_sum_mismatch", 1, "Lao động / Nữ", "102", 120)]
+    tm = next(f for f in fs if f.rule == "total_mismatch")
+    assert tm.column == "Lao động / Nữ" and culprit[0].id in tm.related

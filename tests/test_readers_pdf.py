@@ -1,0 +1,307 @@
+"""The text-PDF reader: the PDF reading of each sample report agrees with its Word reading
+(text, paragraphs, run-in headings, layout blocks, the data table joined across pages with its
+merged header cells), real PDFs read cleanly (wide tables, the "ƣ" text layer, page numbers),
+scanned PDFs go to the OCR reader, bad files raise typed errors; plus unit tests of the line,
+paragraph and furniture rules on synthetic lines."""
+from __future__ import annotations
+
+import re
+import sys
+import types
+
+import pytest
+
+from conftest import DOCS, REAL, REPORTS
+from extractors.readers import read_document
+from extractors.readers.pdf_decode import PdfDecoder
+from extractors.readers.pdf_furniture import furniture
+from extractors.readers.pdf_lines import Line, Span, font_style
+from extractors.readers.pdf_paragraphs import Frame, Metrics, runs_of, split
+from extractors.readers.similarity import text_similarity
+from models.document import Document, Encoding, Format, Paragraph, Source, Table, TableRole
+from models.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
+
+MIN_SIMILARITY = 0.98
+
+
+def _pair(read, name):
+    return read(DOCS / f"{name}.docx"), read(DOCS / f"{name}.pdf")
+
+
+def _para_text(doc) -> str:
+    return "\n".join(p.full_text for p in doc.paragraphs)
+
+
+# -- the sample reports: PDF against Word -----------------------------------------------------
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_pdf_text_agrees_with_docx(corpus, read, name):
+    docx, pdf = _pair(read, name)
+    whole = text_similarity(docx.body_text(), pdf.body_text())
+    paras = text_similarity(_para_text(docx), _para_text(pdf))
+    print(f"\n{name}: body_text similarity {whole:.4f}, paragraphs only {paras:.4f}")
+    assert whole >= MIN_SIMILARITY
+    assert paras >= MIN_SIMILARITY
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_paragraphs_and_run_in_headings_match_docx(corpus, read, name):
+    docx, pdf = _pair(read, name)
+    want = [p.full_text for p in docx.paragraphs]
+    got = {p.full_text for p in pdf.paragraphs}
+    found = sum(t in got for t in want) / len(want)
+    print(f"\n{name}: {found:.1%} of the Word paragraphs found verbatim in the PDF")
+    assert found >= 0.95
+    # headings stay bold, body text does not, a run-in heading's bold label is its bold_prefix
+    by_text = {p.full_text: p for p in pdf.paragraphs}
+    for p in docx.paragraphs:
+        q = by_text.get(p.full_text)
+        if q is not None:
+            assert (q.bold, q.bold_prefix) == (p.bold, p.bold_prefix), p.full_text[:60]
+
+
+def test_run_in_heading_label(corpus, read):
+    pdf = read(DOCS / "duc-chinh-2020-h1.pdf")
+    p = next(p for p in pdf.paragraphs if p.text.startswith("1. Ban giám đốc"))
+    assert p.bold_prefix == "1. Ban giám đốc:"
+    mk = read(DOCS / "mao-khe-2021-chi-thi-04.pdf")
+    q = next(p for p in mk.paragraphs if p.text.startswith("2.1: Phổ cập"))
+    assert q.bold_prefix == "2.1: Phổ cập giáo dục và xóa mù chữ:"
+    assert q.text.endswith("05 tiến sỹ.") and not q.bold
+
+
+def test_duc_chinh_table_joined_across_pages(corpus, read):
+    docx, pdf = _pair(read, "duc-chinh-2020-h1")
+    data = [t for t in pdf.tables if t.role == TableRole.DATA]
+    assert len(data) == 1
+    t = data[0]
+    print(f"\nduc-chinh data table: {t.n_rows} rows x {t.n_cols} cols, pages {t.provenance.pages}")
+    assert (t.n_rows, t.n_cols) == (13, 5)
+    assert t.provenance.pages == [4, 5]
+    want = next(x for x in docx.tables if x.role == TableRole.DATA)
+    assert t.grid() == want.grid()
+    # merged header cells, as in the Word table
+    spans = lambda tb: sorted((c.row, c.col, c.row_span, c.col_span) for c in tb.cells)  # noqa: E731
+    assert spans(t) == spans(want)
+    assert t.cell_at(0, 4).text == "Số lượt người tham gia"
+    assert t.cell_at(1, 0).text == "TT" and t.cell_at(1, 2).text == "Số lớp (chuyên đề)"
+    assert t.grid()[-1][1] == "Tổng số"
+    assert t.bordered is True
+    # the rows continued on page 5 say so
+    pages = {c.row: c.provenance.pages for c in t.cells if c.col == 0}
+    assert pages[0] == [4] and pages[t.n_rows - 1] == [5]
+    # no table text leaked into paragraphs
+    assert not any(p.text.startswith(("Chuyên đề Giáo dục", "Tổng số 17")) for p in pdf.paragraphs)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_header_and_signature_blocks_are_layout_tables(corpus, read, name):
+    docx, pdf = _pair(read, name)
+    want = [t for t in docx.tables if t.role == TableRole.LAYOUT]
+    got = [t for t in pdf.tables if t.role == TableRole.LAYOUT]
+    assert len(got) == len(want) == 2
+    assert got[0].grid() == want[0].grid()  # the header block, row by row
+    nonempty = lambda t: [r for r in t.grid() if any(r)]  # noqa: E731
+    # the signature block; an empty row kept for the signature is invisible in a PDF
+    assert nonempty(got[1]) == nonempty(want[1])
+    assert pdf.blocks[0] is got[0] and pdf.blocks[-1] is got[1]
+    assert all(t.bordered is False for t in got)
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_source_and_provenance(corpus, read, name):
+    pdf = read(DOCS / f"{name}.pdf")
+    src = pdf.source
+    assert src.format == Format.PDF and src.page_count == 6
+    assert src.encoding == Encoding.UNICODE and not src.ocr
+    assert len(src.sha256) == 64 and src.size > 0
+    tables = 0
+    for i, b in enumerate(pdf.blocks):
+        assert b.provenance.block == i
+        assert b.provenance.pages and b.provenance.bbox
+        x0, top, x1, bottom = b.provenance.bbox
+        assert 0 <= x0 < x1 <= 596 and 0 <= top < bottom <= 842
+        if isinstance(b, Table):
+            assert b.provenance.table == tables
+            tables += 1
+            for c in b.cells:
+                assert c.provenance.table == b.provenance.table
+                if c.text:
+                    assert c.provenance.pages and c.provenance.bbox
+    # a paragraph broken by the page end is one paragraph on two pages
+    assert any(len(p.provenance.pages) == 2 for p in pdf.paragraphs)
+
+
+def test_alignment_and_font_size(corpus, read):
+    pdf = read(DOCS / "duc-chinh-2020-h1.pdf")
+    title = next(p for p in pdf.paragraphs if p.text == "BÁO CÁO")
+    assert title.alignment.value == "center" and title.font_size == 13.0 and title.bold
+    body = next(p for p in pdf.paragraphs if p.text.startswith("Đức Chính là một phường"))
+    assert body.alignment.value == "justify" and not body.bold
+
+
+# -- real PDFs --------------------------------------------------------------------------------
+
+def _mojibake(text: str) -> list[str]:
+    try:
+        from extractors.readers.legacy import find_mojibake
+    except ImportError:
+        return [w for w in text.split() if "(cid:" in w or "\ufffd" in w]
+    return find_mojibake(text) + [w for w in text.split() if "(cid:" in w or "\ufffd" in w]
+
+
+def _all_text(doc) -> str:
+    parts = [doc.body_text()]
+    for b in doc.blocks:
+        paras = [b] if isinstance(b, Paragraph) else [p for c in b.cells for p in c.paragraphs]
+        parts += [r.text for p in paras for r in p.runs]
+    return "\n".join(parts)
+
+
+def test_real_wide_tables(corpus, read):
+    doc = read(REAL / "vbai_bc_cac_chi_so_0611.pdf")
+    data = [t for t in doc.tables if t.role == TableRole.DATA]
+    print(f"\ncac_chi_so: {len(data)} data tables, shapes {[(t.n_rows, t.n_cols) for t in data]}")
+    assert len(data) >= 5
+    assert max(t.n_cols for t in data) >= 11 and min(t.n_cols for t in data) >= 5
+    text = _all_text(doc)
+    assert "ƣ" not in text and not _mojibake(text)
+    # the tables continued on the next page are joined; every one ends with its total row
+    assert sum(len(t.provenance.pages) == 2 for t in data) >= 3
+    for t in data:
+        total = t.grid()[-1]
+        assert total[0] == "CHỈ SỐ CHUNG"
+        assert sum(bool(re.fullmatch(r"[\d,./%]+", v)) for v in total[2:]) >= 3
+    # the chart's bars and grid lines are no tables
+    assert all(t.n_cols <= 12 for t in doc.tables)
+
+
+def test_real_text_layer_with_broken_u_horn(corpus, read):
+    doc = read(REAL / "vbai_hhdn_bc_nhiemky4.pdf")
+    text = _all_text(doc)
+    assert "ƣ" not in text and "Ƣ" not in text
+    assert "PHƯƠNG HƯỚNG" in text and "hướng" in text
+    assert not _mojibake(text)
+    # page numbers (1 … 12 at the page foot) are gone
+    assert not any(re.fullmatch(r"\d{1,2}", p.text) for p in doc.paragraphs)
+    # highlighted text (white boxes behind lines) made no tables; the header block did
+    assert not [t for t in doc.tables if t.role == TableRole.DATA]
+    assert doc.tables and doc.tables[0].role == TableRole.LAYOUT
+    assert doc.tables[0].grid()[0][1].startswith("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    assert doc.source.page_count == 12
+
+
+def test_scanned_pdfs_go_to_ocr(corpus, monkeypatch):
+    calls = []
+    fake = types.ModuleType("extractors.readers.ocr_reader")
+
+    def read_scanned_pdf(path):
+        calls.append(path.name)
+        return Document(source=Source(path=str(path), sha256="0" * 64, format=Format.SCANNED_PDF,
+                                      size=1, ocr=True), blocks=[Paragraph(text="đã OCR")])
+
+    fake.read_scanned_pdf = read_scanned_pdf
+    monkeypatch.setitem(sys.modules, "extractors.readers.ocr_reader", fake)
+    assert read_document(REAL / "vbai_hhdn_BCTC_SCANNED.pdf").source.ocr
+    assert read_document(DOCS / "duc-chinh-2020-h1.scan.pdf").source.ocr
+    assert calls == ["vbai_hhdn_BCTC_SCANNED.pdf", "duc-chinh-2020-h1.scan.pdf"]
+    assert read_document(DOCS / "duc-chinh-2020-h1.pdf").source.format == Format.PDF
+    assert len(calls) == 2
+
+
+# -- bad files ----------------------------------------------------------------------------------
+
+def test_truncated_pdf_is_corrupt(corpus, tmp_path):
+    bad = tmp_path / "cut.pdf"
+    bad.write_bytes((DOCS / "duc-chinh-2020-h1.pdf").read_bytes()[:1500])
+    with pytest.raises(InputError) as e:
+        read_document(bad)
+    assert isinstance(e.value, CorruptFileError) and "cut.pdf" in str(e.value)
+
+
+def test_encrypted_and_blank_pdfs(corpus, tmp_path):
+    pikepdf = pytest.importorskip("pikepdf")
+    with pikepdf.open(DOCS / "duc-chinh-2020-h1.pdf") as src:
+        src.save(tmp_path / "locked.pdf", encryption=pikepdf.Encryption(user="secret", owner="x"))
+    with pytest.raises(EncryptedFileError):
+        read_document(tmp_path / "locked.pdf")
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    blank.save(tmp_path / "blank.pdf")
+    with pytest.raises(EmptyFileError):
+        read_document(tmp_path / "blank.pdf")
+
+
+# -- rules on synthetic lines -------------------------------------------------------------------
+
+def _line(text, x0, x1, baseline, page=1, size=13.0, bold=False, row=None, word1=None):
+    words = text.split(" ")
+    w1 = x0 + (x1 - x0) * len(words[0]) / max(len(text), 1) if word1 is None else word1
+    return Line(page=page, row=row if row is not None else int(baseline), x0=x0, x1=x1,
+                top=baseline - size, bottom=baseline + 0.2 * size, baseline=baseline, size=size,
+                spans=[Span(text, "Times", bold, False, size)], word1_x1=w1)
+
+
+def test_font_names_give_bold_and_italic():
+    assert font_style("BAAAAA+LiberationSerif-Bold")[:2] == (True, False)
+    assert font_style("Times New Roman,BoldItalic")[:2] == (True, True)
+    assert font_style("TimesNewRomanPS-ItalicMT")[:2] == (False, True)
+    assert font_style("Arial-BD")[:2] == (True, False)
+    assert font_style("Arial,BI")[:2] == (True, True)
+    assert font_style("VNI-Times")[:2] == (False, False)
+    assert font_style("Arial-Black")[:2] == (True, False)
+
+
+def test_paragraph_rules():
+    fr, m = Frame(85.0, 538.0), Metrics(pitch_ratio=1.3, body_size=13.0)
+    pitch = 1.3 * 13
+    lines = [
+        _line("Đây là đoạn thứ nhất, dòng đầu thụt vào và chạy tới tận lề", 113, 538, 100),
+        _line("phải; dòng cuối ngắn.", 85, 250, 100 + pitch),          # short: the paragraph ends
+        _line("Đoạn hai bắt đầu ở lề, không có khoảng cách, chạy tới lề", 85, 538, 100 + 2 * pitch),
+        # a dash opening a line inside an unfinished sentence is no list item
+        _line("- một gạch nối giữa câu chưa hết, dòng chạy tới lề phải.", 85, 538, 100 + 3 * pitch),
+        # after a finished sentence, "a)" opens a new item even on a full line
+        _line("a) mục mới sau dòng kết thúc bằng dấu chấm, chạy tới lề", 85, 538, 100 + 4 * pitch),
+        # a gap larger than the line pitch
+        _line("b) mục tiếp theo, sau một khoảng cách lớn hơn bước dòng", 85, 538, 100 + 5 * pitch + 8),
+    ]
+    paras = split(lines, fr, m)
+    assert [len(p) for p in paras] == [2, 2, 1, 1]
+
+
+def test_lines_join_without_space_after_a_broken_hyphen():
+    a = _line("theo Kết luận số 49-", 85, 538, 100)
+    b = _line("KL/TW của Ban Bí thư", 85, 300, 117)
+    c = _line("và các văn bản khác", 85, 300, 134)
+    runs = runs_of([a, b, c])
+    assert "".join(r.text for r in runs) == "theo Kết luận số 49-KL/TW của Ban Bí thư và các văn bản khác"
+
+
+def test_furniture_headers_footers_and_page_numbers():
+    pages, heights = [], []
+    for n in range(1, 5):
+        lines = [
+            _line(f"Báo cáo tổng kết năm 2024 - trang {n}", 200, 400, 30, page=n, size=10),
+            _line("Nội dung thân bài không lặp lại " + "x" * n, 85, 538, 200, page=n),
+            _line("2", 300, 306, 400, page=n),  # a lone number in mid-page is text
+            _line(["- 1 -", "Trang 2", "3/4", "4"][n - 1], 290, 320, 815, page=n, size=10),
+        ]
+        pages.append(lines)
+        heights.append(842.0)
+    drop = furniture(pages, heights)
+    for lines in pages:
+        kept = [ln.text for ln in lines if id(ln) not in drop]
+        assert len(kept) == 2 and kept[1] == "2"
+
+
+def test_legacy_lines_are_decoded():
+    pytest.importorskip("extractors.readers.legacy").Decoder
+    tcvn3 = _line("B¸o c¸o kÕt qu¶ tæ chøc ho¹t ®éng", 85, 400, 100)
+    tcvn3.spans[0].font = ".VnTime"
+    uni = _line("Sự nghiệp văn hoá tiếp tục phát triển", 85, 400, 120)
+    dec = PdfDecoder([tcvn3, uni])
+    text = "".join(r.text for r in runs_of([tcvn3], dec))
+    assert text == "Báo cáo kết quả tổ chức hoạt động"
+    assert "".join(r.text for r in runs_of([uni], dec)) == uni.text
+    assert dec.encoding() in (Encoding.TCVN3, Encoding.MIXED)
