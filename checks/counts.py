@@ -7,22 +7,24 @@ Parts must count the same kind of thing as the whole (persons, households, organ
 money in any scale). A "còn lại"/"khác"/"…" part absorbs the remainder: then only parts above
 the whole are flagged. After "trong đó" the parts must look like a partition (roles or
 categories: "giáo viên", "nhân viên"; "trường Mầm non", "trường Tiểu học"), not overlapping
-attributes ("45 nữ, 30 đảng viên"), which are only checked not to exceed the whole.
+attributes ("45 nữ, 30 đảng viên"), which are only checked not to exceed the whole; and a
+"trong đó" list is taken for complete only when closed by "và" ("…, 02 phó trưởng ban và 05 ủy
+viên") — "trong đó 20 đại biểu cấp tỉnh, 30 đại biểu cấp huyện" may leave parts out.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from checks.context import Ctx, Sentence
-from checks.lexicon import APPROX, ATTRIBUTE_WORDS, PARTITIONS, SUBSET_MARKERS
+from checks.lexicon import APPROX, ATTRIBUTE_WORDS, PART_TRIGGERS, PARTITIONS, SUBSET_MARKERS
 from checks.registry import make_flag, rule
-from checks.text import Mention, fold, same_kind
+from checks.text import Mention, fold, same_kind, unit_head
 from checks.totals import as_number
 from models.report import Severity
 
 _TRIGGER = re.compile(
-    r"(?<!\w)(bao gồm|gồm có|gồm|chia ra|chia theo|phân ra|cụ thể là|cụ thể|trong đó có|trong đó)(?!\w)\s*:?"
+    r"(?<!\w)(" + "|".join(re.escape(t) for t in sorted(PART_TRIGGERS, key=len, reverse=True)) + r")(?!\w)\s*:?"
     r"|:(?=\s)", re.IGNORECASE)
 _LEAD = re.compile(r"[\s:,\-–]*(?:(?:có|là|được|với|như sau|gồm)\s*:?\s*)*", re.IGNORECASE)
 _SEP = re.compile(r"\s*(,\s*và|;\s*và|,|;|và|cùng với)\s+", re.IGNORECASE)
@@ -38,6 +40,7 @@ class Listing:
     parts: list[Mention]
     trigger: str
     rest: bool  # a "còn lại"/"khác"/"…" part absorbs the remainder
+    closed: bool = False  # "A, B và C": the list ends with "và"
 
 
 def listings(sentence: Sentence) -> list[Listing]:
@@ -57,10 +60,27 @@ def listings(sentence: Sentence) -> list[Listing]:
         gap = re.sub(r"\([^()]*\)", " ", s[whole.end_unit:t.start()])
         if re.search(r"\d", gap) or len(gap.split()) > 6:
             continue
-        parts, rest = _parts(s, t.end(), ms)
+        parts, rest, closed = _parts(s, t.end(), ms)
         if parts:
-            out.append(Listing(whole, parts, trig, rest))
+            out.append(Listing(whole, parts, trig, rest, closed))
     return out
+
+
+_LABEL = re.compile(r"[^\W\d_][^\d,;:.()…%]{0,30}?\s+$")
+
+
+def _labelled(s: str, p: int, ms: list[Mention]) -> Mention | None:
+    """A part written name first: "trong đó: cán bộ 11 người, công chức 14 người"."""
+    nxt = next((m for m in ms if m.start > p), None)
+    if nxt is None:
+        return None
+    text = s[p:nxt.start]
+    if not _LABEL.fullmatch(text) or len(text.split()) > 4 or _REST_START.match(text):
+        return None
+    label = fold(text)
+    if label.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "và", "còn", "trên", "gần"):
+        return None
+    return replace(nxt, extra={**nxt.extra, "label": label})
 
 
 def _parenthesised(s: str) -> set[int]:
@@ -72,66 +92,86 @@ def _parenthesised(s: str) -> set[int]:
     return out
 
 
-def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool]:
-    """The numbered parts listed from `pos`, and whether a remainder part ends the list."""
+def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool, bool]:
+    """The numbered parts listed from `pos`, whether a remainder part ends the list, and
+    whether the list is closed by "và" before its last part ("A, B và C")."""
     parts: list[Mention] = []
+    seps: list[str] = []
     by_start = {m.start: m for m in ms}
+    closed = lambda: bool(seps) and len(seps) >= len(parts) - 1 and "và" in fold(seps[len(parts) - 2])  # noqa: E731
     while True:
         p = _LEAD.match(s, pos).end()
-        m = by_start.get(p)
+        m = by_start.get(p) or _labelled(s, p, ms)
         if m is None or m.over is not None or m.numerator:
-            return parts, bool(parts) and bool(_REST_START.match(s, p))
+            if seps and len(seps) >= len(parts):
+                seps.pop()  # a separator that led nowhere
+            return parts, bool(parts) and bool(_REST_START.match(s, p)), closed()
         parts.append(m)
         pos = m.end_unit
         rest = bool(re.search(r"(?<!\w)khác(?!\w)", f"{m.unit} {m.tail}"))
         run = _RUN.match(s, pos)  # the part's words may run on ("5 trường đạt chuẩn, …")
         end = run.end() if run else pos
         if _ELLIPSIS.match(s, end):
-            return parts, True
+            return parts, True, closed()
         sep = _SEP.match(s, end)
         if rest or not sep:
-            return parts, rest
+            return parts, rest, closed()
+        seps.append(sep.group(1))
         pos = sep.end()
 
 
 def _rounding(m: Mention) -> float:
     """How far a written number may be from the exact one: half a unit of its last digit when
-    it has decimals or counts money in a scale ("1,5 tỷ", "800 triệu"); counts are exact."""
+    it has decimals ("1,5 tỷ" is 1,45 to 1,55 tỷ); whole numbers are taken as exact."""
     dec = len(m.raw.partition(",")[2])
-    if dec == 0 and m.scale == 1.0:
-        return 0.0
-    return 0.5 * 10 ** -dec * m.scale
+    return 0.0 if dec == 0 else 0.5 * 10 ** -dec * m.scale
 
 
 def _approx(m: Mention) -> bool:
     return m.qualifier is not None and m.qualifier in APPROX
 
 
+def _name(m: Mention) -> str:
+    """What a part is: its name when written first ("cán bộ 11 người"), else its unit head."""
+    return m.extra.get("label") or m.head
+
+
 def _bare(m: Mention) -> bool:
     """A part named as a category ("giáo viên"), not a described subset ("hộ đạt …")."""
-    if m.head in ATTRIBUTE_WORDS:
+    if _name(m) in ATTRIBUTE_WORDS:
         return False
     tail = (m.unit[len(m.head):] + " " + m.tail).strip()
     return not any(re.match(rf"^(\w+\s)?{w}\b", tail) for w in SUBSET_MARKERS)
 
 
-def _leaf(m: Mention) -> str:
-    return m.unit
+def _known_partition(ls: Listing) -> bool:
+    return frozenset(_name(p) for p in ls.parts) in PARTITIONS
 
 
 def _partition(ls: Listing) -> bool:
-    if frozenset(p.head for p in ls.parts) in PARTITIONS:
+    if _known_partition(ls):
         return True
-    heads = [p.unit for p in ls.parts]
-    return len(ls.parts) >= 2 and all(_bare(p) for p in ls.parts) and len(set(heads)) == len(heads)
+    names = [f"{p.extra.get('label', '')} {p.unit}" for p in ls.parts]
+    return len(ls.parts) >= 2 and all(_bare(p) for p in ls.parts) and len(set(names)) == len(names)
 
 
 def _compatible(whole: Mention, part: Mention) -> bool:
+    if "label" in part.extra and not part.unit:  # "nam 12, nữ 13": the name says the kind
+        kind = unit_head(part.extra["label"].split())[1]
+        return kind is not None and kind == whole.kind
+    return _same_units(whole, part)
+
+
+def _same_units(whole: Mention, part: Mention) -> bool:
     if whole.kind in ("time", "percent", "measure") or part.kind in ("time", "percent"):
         return whole.kind == part.kind == "measure" and whole.head == part.head
     if whole.kind == "money" or part.kind == "money":
         return whole.kind == part.kind == "money"
     return same_kind(whole, part)
+
+
+def _written(p: Mention) -> str:
+    return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit) if x)
 
 
 @rule("count_mismatch", Severity.WARNING, "Tổng và các phần liệt kê không khớp",
@@ -157,7 +197,7 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
     whole = w.scaled
     tol = 1e-6 * max(1.0, whole) + sum(_rounding(m) for m in ls.parts + [w])
     computed = total / w.scale
-    parts_text = " + ".join(f"{p.raw} {p.unit}".strip() for p in ls.parts)
+    parts_text = " + ".join(_written(p) for p in ls.parts)
     if subset or len(ls.parts) < 2:
         big = [p for p in ls.parts if p.scaled > whole + tol]
         if not big:
@@ -165,9 +205,9 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
         p = big[0]
         computed = p.scaled / w.scale
         variant = "exceeds"
-        parts_text = f"{p.raw} {p.unit}"
-    elif ls.rest:
-        if total <= whole + tol:
+        parts_text = _written(p)
+    elif ls.rest or (ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)):
+        if total <= whole + tol:  # an open list may leave parts out
             return None
         variant = "exceeds"
     else:
@@ -176,9 +216,9 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
         variant = "default"
     return make_flag(
         "count_mismatch", variant,
-        {"stated": w.raw, "unit": w.unit, "computed": computed, "parts": parts_text},
+        {"stated": w.raw, "unit": w.unit_text or w.unit, "computed": computed, "parts": parts_text},
         section=s.section, stated=w.raw, computed=as_number(computed), expected=as_number(computed),
         sentence=s.text, location=ctx.locate(s, w.raw),
-        evidence={"sentence": s.text, "whole": f"{w.raw} {w.unit}".strip(),
-                  "parts": [f"{p.raw} {p.unit}".strip() for p in ls.parts], "trigger": ls.trigger,
+        evidence={"sentence": s.text, "whole": f"{w.raw} {w.unit_text or w.unit}".strip(),
+                  "parts": [_written(p) for p in ls.parts], "trigger": ls.trigger,
                   "remainder_part": ls.rest, "mode": "subset" if subset else "complete"})

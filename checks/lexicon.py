@@ -112,15 +112,12 @@ RATE_BEFORE = ("tăng", "giảm", "tăng trưởng", "gấp", "vượt", "bằng
                "hoàn thành", "chỉ số", "lãi suất", "tăng thêm", "giảm thêm")
 # Words right after a percentage that make it a share of a population ("105% số hộ").
 SHARE_AFTER = ("số", "tổng số", "các", "những", "toàn bộ")
-SHARE_BEFORE = ("chiếm", "tỷ lệ", "tỉ lệ")
+SHARE_BEFORE = ("chiếm", "chiếm tỷ lệ", "chiếm tỉ lệ")
 
-# Parts lists: words that end a list with "the rest" (no exact sum expected).
-REMAINDER = ("còn lại", "khác", "…", "...", "v.v", "vv", "số còn lại", "các loại khác")
-
-# Triggers that introduce the parts of a whole in prose.
-COMPLETE_TRIGGERS = ("bao gồm", "gồm có", "gồm", "chia ra", "chia theo", "cụ thể là", "cụ thể",
-                     "phân ra", "trong đó có", "trong đó", ":")
-SUBSET_TRIGGERS = ("trong đó có", "trong đó")
+# Words that introduce the parts of a whole in prose ("04 đồng chí gồm …", "…, trong đó …").
+# ":" also does, after a number ("Tổng số 25 hồ sơ: 20 …"). "trong đó" lists may be partial.
+PART_TRIGGERS = ("bao gồm", "gồm có", "gồm", "chia ra", "chia theo", "phân ra", "cụ thể là", "cụ thể",
+                 "trong đó có", "trong đó")
 
 # Words that end a unit phrase after a number.
 UNIT_STOP = frozenset({
@@ -128,7 +125,7 @@ UNIT_STOP = frozenset({
     "chiếm", "gồm", "bao", "thuộc", "trên", "đã", "đang", "sẽ", "đều", "tham", "hoàn", "thực",
     "tổ chức", "vào", "từ", "đến", "tới", "về", "ở", "mà", "nhưng", "thì", "còn", "như", "do", "để",
     "tăng", "giảm", "hoặc", "hay", "cùng", "qua", "ra", "lên", "xuống", "năm", "tháng", "ngày",
-    "chưa", "không", "nhằm", "trở", "cần", "phải", "mới", "vẫn", "nên",
+    "chưa", "không", "nhằm", "trở", "cần", "phải", "mới", "vẫn", "nên", "dưới", "khoảng", "gần",
 })
 # Verbs/markers inside a part's phrase that make it a described subset, not a bare category.
 SUBSET_MARKERS = ("có", "đạt", "được", "là", "tham gia", "hoàn thành", "thuộc", "đã", "chưa", "bị",
@@ -147,6 +144,4 @@ WHOLE_LEAVES = ("tổng số", "tổng", "tổng cộng", "cộng", "ts", "số 
                 "toàn bộ", "tổng số (người)", "tổng số người")
 OF_WHICH_HEADERS = ("trong đó", "trong đó:", "trong đó có", "tr.đó", "tr. đó", "t.đó")
 BREAKDOWN_HEADERS = ("chia ra", "chia theo", "gồm", "bao gồm", "phân theo", "chia ra:")
-TOTAL_LABELS = ("tổng số", "tổng cộng", "cộng", "tổng", "toàn xã", "toàn huyện", "toàn tỉnh",
-                "toàn phường", "toàn trường", "chung")
 AVERAGE_LABELS = ("bình quân", "trung bình", "tỷ lệ", "tỉ lệ")

@@ -111,7 +111,8 @@ def _point_at(t: TableView, rf: Flag, r: int, c: int, g: ColGroup, corrected: fl
     rf.column = col
     rf.stated = t.raw(r, c)
     rf.expected = as_number(corrected)
-    rf.table_value = as_number(t.effective(r, c)) if t.effective(r, c) is not None else None
+    whole = t.effective(r, g.whole)
+    rf.table_value = None if whole is None else as_number(whole)  # the row's whole, as the table says
     rf.location = t.location(r, c)
     rf.evidence["culprit_cell"] = {"row": r, "column": col, "expected": as_number(corrected)}
     rf.suggestion = (f"sửa {t.raw(r, c)} thành {_vn(corrected)} thì cả dòng và cột tổng đều khớp / "
@@ -150,6 +151,19 @@ def link_malformed_prose(flags: list[Flag], ctx: Ctx) -> None:
         for tf in flags:
             if tf.rule == "total_mismatch" and tf.computed == mf.expected and tf.stated == mf.stated:
                 link(mf, tf)
+
+
+@linker
+def note_ocr(flags: list[Flag], ctx: Ctx) -> None:
+    """A number read by OCR may be the OCR's mistake, not the report's: say so."""
+    src = ctx.report.source
+    if not src.ocr:
+        return
+    for f in flags:
+        if f.stated is not None or f.table is not None:
+            f.evidence["ocr"] = True
+            if src.ocr_confidence is not None:
+                f.evidence["ocr_confidence"] = src.ocr_confidence
 
 
 def _vn(v: float) -> str:

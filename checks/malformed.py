@@ -8,12 +8,14 @@ lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style
 """
 from __future__ import annotations
 
+import re
+
 from checks.context import Ctx
 from checks.lexicon import COUNT_KINDS
 from checks.messages import num, suggestion_text
 from checks.registry import make_flag, rule
 from checks.row_sums import group_rows
-from checks.tables_view import TableView
+from checks.tables_view import TableView, readings
 from checks.totals import as_number, column_sums
 from models.report import Severity
 
@@ -66,7 +68,7 @@ def _suggest(t: TableView, r: int, c: int) -> tuple[float | None, str, str]:
     elif t.T is not None and t.value(t.T, c) is not None:
         others = [t.effective(x, c) for x in t.top_rows if x != r]
         implied = t.value(t.T, c) - sum(v for v in others if v is not None)
-        if n.suggestion is not None and abs(implied - n.suggestion) < 1e-6:
+        if any(abs(implied - x) < 1e-6 for x in readings(n.raw)):
             return implied, f"dòng tổng cho {num(implied)}", f"the column total implies {num(implied)}"
     for g in t.groups:
         if g.mode == "complete" and r in group_rows(t) and c in [g.whole] + g.parts:
@@ -77,8 +79,13 @@ def _suggest(t: TableView, r: int, c: int) -> tuple[float | None, str, str]:
                 implied = t.effective(r, g.whole) - sum(v or 0 for v in others)
             else:
                 continue
-            if n.suggestion is not None and abs(implied - n.suggestion) < 1e-6:
+            if any(abs(implied - x) < 1e-6 for x in readings(n.raw)):
                 return implied, f"các ô trong dòng cho {num(implied)}", f"the row implies {num(implied)}"
+    others = [t.raw(x, c) for x in range(len(t.cells)) if x != r and t.value(x, c) is not None]
+    m = re.fullmatch(r"(\d+)\.(\d+)", n.raw.rstrip("%").strip())
+    dec = float(f"{m.group(1)}.{m.group(2)}") if m else None
+    if dec is not None and others and sum("," in o for o in others) * 2 >= len(others):
+        return dec, "cột này ghi số thập phân", "the column holds decimals"
     if n.suggestion is None:
         return None, "", ""
     return n.suggestion, "đọc các chữ số thành một số", "the digits read as one number"

@@ -20,7 +20,7 @@ def column_score(m: Mention, t: TableView, c: int) -> int | None:
     """How well the mention's unit names column c (None: not at all)."""
     if not m.unit or m.percent:
         return None
-    hw = words(t.columns[c].header)
+    hw = t.columns[c].words
     head = fold(m.head)
     if not head or not has_phrase(hw, head):
         return None

@@ -6,12 +6,15 @@ percentage is taken for a share only on evidence (followed by "số …"/a count
 "chiếm" / "tỷ lệ <counted noun>") and never in a clause with plan or comparison words.
 
 A stated percentage next to its parts ("2.346/3.112 hộ, đạt 75,4%", "3.112 hộ, trong đó 2.346
-hộ …, đạt 57,4%", "2.346 hộ trên tổng số 3.112 hộ (75,4%)") must be the ratio of the parts,
-within half a unit of its last written digit (plus a little for rounding habits).
+hộ …, đạt 57,4%", "2.346 hộ trên tổng số 3.112 hộ (75,4%)") must be the ratio of the parts:
+rounded (within half a unit of its last written digit, plus a little) or cut (real reports write
+8.326.078/9.463.076 = 87,98% as 87,9%). Conditional percentages ("trường hợp đạt 100% thì …")
+and the complement ("còn lại 24,6%") are not compared.
 """
 from __future__ import annotations
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 
 from checks.context import Ctx, Sentence
 from checks.lexicon import (ABOVE, APPROX, COUNT_KINDS, RATE_BEFORE, RATE_CONTEXT, SHARE_AFTER,
@@ -78,7 +81,9 @@ def implausible_percentage(ctx: Ctx):
             if not above or is_rate(s.text, m) or not is_share(s.text, m):
                 continue
             stated = (f"{m.qualifier} " if m.qualifier else "") + m.raw + "%"
-            context = (stated + " " + m.tail).strip()
+            ends = [i for i in (s.text.find(ch, m.end) for ch in ",;.)") if i >= 0]
+            context = (stated + s.text[m.end:min(ends) if ends else len(s.text)].lstrip(" %")).strip()
+            context = stated + " " + context[len(stated):].strip() if context != stated else stated
             yield make_flag(
                 "implausible_percentage", "default", {"stated": stated, "context": context},
                 section=s.section, stated=stated, computed=as_number(m.value), sentence=s.text,
@@ -144,7 +149,7 @@ def _pair(s: Sentence, z: Mention, explained: dict[int, Mention]) -> tuple[Menti
     if len(near) < 2:
         return None
     X = near[0]
-    Y = next((m for m in near[1:] if m.head == X.head), None)
+    Y = next((m for m in near[1:] if _same_thing(m, X)), None)
     if Y is None:
         return None
     between = fold(s.text[Y.end_unit:X.start]).strip()
@@ -153,6 +158,11 @@ def _pair(s: Sentence, z: Mention, explained: dict[int, Mention]) -> tuple[Menti
     if re.search(r"(?<!\w)trong đó(?!\w)", between) or between.strip(" ,:") in ("", "có"):
         return X, Y  # "Y …, trong đó X …"
     return None
+
+
+def _same_thing(a: Mention, b: Mention) -> bool:
+    """'320 hộ nghèo' and '180 hộ thoát nghèo' count households alike."""
+    return a.head == b.head or (a.kind == b.kind and a.unit.split()[:1] == b.unit.split()[:1] != [])
 
 
 def _fits(ratio: float, stated: float, unit: float) -> bool:
@@ -188,13 +198,13 @@ def ratio_mismatch(ctx: Ctx):
             unit = 10 ** -d
             if _fits(ratio, z.value, unit) or _fits(100 - ratio, z.value, unit):
                 continue
-            computed = round(ratio, d)
+            computed = float(Decimal(repr(ratio)).quantize(Decimal(1).scaleb(-d), ROUND_HALF_UP))
             yield make_flag(
                 "ratio_mismatch", "default",
-                {"part": A.raw, "whole": B.raw, "unit": A.unit or B.unit, "computed": computed,
+                {"part": A.raw, "whole": B.raw, "unit": B.unit_text or A.unit_text, "computed": computed,
                  "stated": z.raw + "%"},
                 section=s.section, stated=z.raw + "%", computed=as_number(computed),
                 expected=as_number(computed), sentence=s.text, location=ctx.locate(s, z.raw),
-                evidence={"sentence": s.text, "part": f"{A.raw} {A.unit}".strip(),
-                          "whole": f"{B.raw} {B.unit}".strip(), "ratio": round(ratio, 4),
+                evidence={"sentence": s.text, "part": f"{A.raw} {A.unit_text}".strip(),
+                          "whole": f"{B.raw} {B.unit_text}".strip(), "ratio": round(ratio, 4),
                           "rounding_unit": unit})

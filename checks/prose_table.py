@@ -70,7 +70,7 @@ def _compare(ctx: Ctx, t, c: int, s, m):
         where_en = "total row" if r == t.T else f"row “{t.label(r)}”"
         return make_flag(
             "prose_table_mismatch", "default",
-            {"stated": m.raw, "unit": m.unit, "table": t.id, "where": f"{where}, cột «{col}»",
+            {"stated": m.raw, "unit": m.unit_text or m.unit, "table": t.id, "where": f"{where}, cột «{col}»",
              "where_en": f"{where_en}, column “{col}”", "table_value": v},
             section=s.section, table=t.id, row=r, column=col, stated=m.raw,
             table_value=as_number(v), expected=as_number(v), sentence=s.text,

@@ -1,8 +1,9 @@
 """empty_section and numbering_error: the report's outline.
 
 A heading is empty when nothing stands under it, subsections included: no body text (closing
-formulas such as "Trên đây là báo cáo…" or a signature block do not count), no table, and no
-subsection with content. Section numbers must follow each other at one level under one parent:
+formulas such as "Trên đây là báo cáo…" or a signature block do not count), no table, no figures
+carried in a run-in title, and no subsection with content. Section.empty from segmentation is
+honoured both ways when segmentation marks empty headings at all. Section numbers must follow each other at one level under one parent:
 I, II, III; 1, 2, 3; a, b, c (Vietnamese "a, b, c, d, đ, e, g" and Latin "…, e, f" both
 accepted). A number back at the start (I, 1, a) restarts the sequence — a new part of the report —
 and is not an error; a skip, a repeat or a step back is.
@@ -14,7 +15,8 @@ from dataclasses import dataclass
 
 from checks.context import Ctx
 from checks.registry import make_flag, rule
-from checks.text import fold
+from checks.lexicon import COUNT_KINDS
+from checks.text import fold, mentions
 from models.report import Section, Severity
 
 _CLOSING = re.compile(r"^(trên đây là|nơi nhận|- ?lưu|lưu:|t/?m\.?\s|kt\.?\s|tm\.|người ký|\(đã ký|"
@@ -29,14 +31,25 @@ def has_content(text: str | None) -> bool:
     return False
 
 
+def title_content(title: str) -> bool:
+    """A run-in heading that carries its content in the title: "Số hội viên: 1.150 người"."""
+    head, colon, rest = title.partition(":")
+    if colon and len(rest.split()) >= 2:
+        return True
+    return any(m.kind in COUNT_KINDS or m.percent for m in mentions(title))
+
+
 @rule("empty_section", Severity.WARNING, "Mục không có nội dung", "A heading with nothing under it")
 def empty_section(ctx: Ctx):
     secs = ctx.report.sections
     tables = ctx.sections_with_tables
-    own = [has_content(s.text) or s.number in tables for s in secs]
+    own = [has_content(s.text) or s.number in tables or title_content(s.title) for s in secs]
+    # Segmentation that marks empty headings sees what the text does not (an image, a table
+    # filed under another number): then a heading it did not mark is not flagged.
+    marks = any(s.empty for s in secs)
     for node in ctx.tree:
         i = node.index
-        if own[i] or any(own[j] for j in ctx.subtree(i)):
+        if own[i] or any(own[j] for j in ctx.subtree(i)) or (marks and not secs[i].empty):
             continue
         s = secs[i]
         yield make_flag(
@@ -134,6 +147,20 @@ def _expected(prev: Ord) -> str:
     return str(n)
 
 
+def _written(o: Ord) -> str:
+    if o.style in ("letter", "LETTER"):
+        return o.letter if o.style == "letter" else o.letter.upper()
+    return to_roman(o.n) if o.style == "roman" else str(o.n)
+
+
+def _as_written(s: Section, o: Ord) -> str:
+    """The section's number with its last part as the report writes it: segmentation may have
+    renumbered a repeated "III" ("III", "III") to keep numbers unique."""
+    parts = s.number.split(".")
+    w = _written(o)
+    return s.number if parts[-1].upper() == w.upper() else ".".join(parts[:-1] + [w])
+
+
 def _ordinal(s: Section, use_labels: bool) -> Ord | None:
     if use_labels:
         return parse_label(s.label) if s.label else None
@@ -177,6 +204,6 @@ def numbering_error(ctx: Ctx):
                 "numbering_error", step,
                 {"stated": stated, "previous": ps.label.strip() if ps.label else ps.number,
                  "expected": _expected(po)},
-                section=s.number, stated=stated, expected=_expected(po), location=s.location,
+                section=_as_written(s, o), stated=stated, expected=_expected(po), location=s.location,
                 evidence={"previous": ps.number, "previous_title": ps.title, "title": s.title,
                           "parent": secs[parent].number if parent is not None else None, "problem": step})

@@ -9,7 +9,7 @@ must not exceed it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from checks.lexicon import (AVERAGE_LABELS, BREAKDOWN_HEADERS, NOT_SUM_HEADER_WORDS,
@@ -33,10 +33,14 @@ class Column:
     role: str = "quantity"
     decimal_dot: bool = False  # the column writes decimals with "." ("8.00"): a style, not typos
 
-    @property
+    @cached_property
+    def words(self) -> list[str]:
+        return words(self.header)
+
+    @cached_property
     def nouns(self) -> set[str]:
         """Content words of the header (generic words removed)."""
-        return {w for w in words(self.header) if w not in _GENERIC and not w.isdigit()}
+        return {w for w in self.words if w not in _GENERIC and not w.isdigit()}
 
 
 @dataclass

@@ -18,6 +18,7 @@ from checks.lexicon import (APPROX, KINDS, LABEL_BEFORE, MONEY_SCALE, NOT_MONEY_
 from extractors.numbers import parse_number
 
 
+@lru_cache(maxsize=8192)
 def fold(s: str | None) -> str:
     """NFC, casefold, single spaces; 'ủy' and 'uỷ' alike."""
     s = unicodedata.normalize("NFC", s or "").casefold()
@@ -86,6 +87,7 @@ class Mention:
     malformed: bool = False
     suggestion: float | None = None
     unit: str = ""  # folded unit phrase after the number ("lượt người")
+    unit_text: str = ""  # the unit phrase as written ("trường THCS")
     head: str = ""  # the lexicon entry the unit starts with ("lượt người"), or its first word
     kind: str | None = None  # person | household | org | … | money | measure | time | None
     qualifier: str | None = None  # folded word(s) before: "trên", "gần", …
@@ -107,15 +109,21 @@ class Mention:
 
 
 @lru_cache(maxsize=1)
-def _kind_entries() -> list[tuple[list[str], str, str]]:
-    entries = [(fold(e).split(), fold(e), k) for k, es in KINDS.items() for e in es]
-    entries.sort(key=lambda t: -len(t[0]))
-    return entries
+def _kind_entries() -> dict[str, list[tuple[list[str], str, str]]]:
+    """Lexicon entries by first word, longest first."""
+    by_first: dict[str, list[tuple[list[str], str, str]]] = {}
+    for k, es in KINDS.items():
+        for e in es:
+            ew = fold(e).split()
+            by_first.setdefault(ew[0], []).append((ew, " ".join(ew), k))
+    for v in by_first.values():
+        v.sort(key=lambda t: -len(t[0]))
+    return by_first
 
 
 def unit_head(unit_words: list[str]) -> tuple[str, str | None]:
     """The longest lexicon entry the unit phrase starts with, and its kind."""
-    for ew, e, k in _kind_entries():
+    for ew, e, k in _kind_entries().get(unit_words[0] if unit_words else "", []):
         if unit_words[:len(ew)] == ew:
             if e == "đồng" and len(unit_words) > 1 and unit_words[1] in NOT_MONEY_AFTER_DONG:
                 continue
@@ -172,6 +180,15 @@ def _is_label(before: str) -> bool:
 
 def mentions(sentence: str) -> list[Mention]:
     """The quantities a sentence states, in order."""
+    out = _mentions(sentence)
+    for m in out:
+        if m.unit and not m.percent:
+            start = m.over.end if m.numerator and m.over else m.end
+            m.unit_text = sentence[start:m.end_unit].strip()
+    return out
+
+
+def _mentions(sentence: str) -> list[Mention]:
     out: list[Mention] = []
     s = sentence
     taken_until = -1

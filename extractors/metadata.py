@@ -25,6 +25,7 @@ from models.document import Document, Paragraph, Table, TableRole
 from models.report import Metadata, Period
 
 _APPENDIX = re.compile(r"^(phu\s*luc|bieu\s*mau|bieu\s*so)\b")
+_MOTTO = re.compile(r"cong\s*hoa\s*xa\s*hoi|doc\s*lap\s*[-–]\s*tu\s*do")
 
 
 def closing_lines(doc: Document, start: int | None) -> list[Line]:
@@ -39,7 +40,10 @@ def closing_lines(doc: Document, start: int | None) -> list[Line]:
         if isinstance(b, Table):
             if b.role != TableRole.LAYOUT and out:
                 break
-            out.extend(table_lines(b, i))
+            lines = table_lines(b, i)
+            if out and any(_MOTTO.search(fold(ln.text)) for ln in lines):
+                break  # another document's header block: a file holding two reports
+            out.extend(lines)
             continue
         lines = paragraph_lines(b)
         if not lines:

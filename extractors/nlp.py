@@ -8,6 +8,11 @@ It uses underthesea's CRF models directly (the fast path: ~0.04 ms a syllable, n
 if their layout changed it falls back to the public `underthesea.pos_tag`; if underthesea is
 missing or broken — or BAOCAO_NLP=0, or inside `disabled()` — `tag` returns None and callers use
 their regex rules. Results are cached per syllable sequence.
+
+Callers tag small windows (a dozen syllables after a number) and only where the word lists of
+extractors.units cannot settle a noun phrase, so a report costs a few milliseconds of tagging.
+spaCy (blank "vi" + pyvi) is not used: its load costs ~2.5 s and its Matcher would only repeat
+the unit word lists, which regexes match faster.
 """
 from __future__ import annotations
 

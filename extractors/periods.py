@@ -139,9 +139,13 @@ RX_DURATION = re.compile(r"\b(\d{1,2})\s*nam\b(?!\s*(?:hoc|\d))")
 
 
 def _label(text: str, a: int, b: int) -> str:
-    lab = squash(text[a:b]).strip(" ,;:()")
-    if is_upper_text(lab, min_letters=3):
-        lab = " ".join(w if roman_value(w.strip("(),")) else w.lower() for w in lab.split())
+    if text[a:b].count("(") > text[a:b].count(")") and text[b:b + 1] == ")":
+        b += 1  # "nhiệm kỳ IV (2019-2025)"
+    lab = squash(text[a:b]).strip(" ,;:")
+    if lab.count("(") != lab.count(")"):
+        lab = lab.strip("()")
+    if is_upper_text(lab, min_letters=3):  # "QUÝ IV/2023" → "quý IV/2023"
+        lab = re.sub(r"[^\W\d_]+", lambda m: m.group(0) if roman_value(m.group(0)) else m.group(0).lower(), lab)
     return lab
 
 

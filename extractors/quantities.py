@@ -28,6 +28,8 @@ NUMBER = re.compile(
     r"|\d+(?:,\d+)?)"  # 96,5 / 03
     r"(?!\d|[.,]\d)")
 _RANGE_TO = re.compile(r"\s*(?:[-–]|đến|tới)\s*(?=\d)", re.I)
+_FRACTION = re.compile(r"/([1-9])(?=\s+(?:số|tổng|diện|dân|khối|lượng)(?![^\W_]))", re.I)
+_ACRONYM = re.compile(r"[A-ZĐ]{2,}[A-ZĐ0-9]*")
 _GLUED_CODE = re.compile(r"[A-Z]{1,3}(?![^\W_])")
 _RANGE_GAP = re.compile(r"\s*(?:[-–]|đến|tới)\s*", re.I)
 _SYLLABLE = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_]+|[^\w\s]")
@@ -46,7 +48,6 @@ _SO_VOI = re.compile(r"\s*((?:so\s+với|so|bằng|cùng\s+kỳ)(?![^\W_])[^,;.(
 NOUN_TAGS = {"N", "Nc", "Np", "Nu", "Ny", "Nb"}
 NP_CONT_TAGS = {"N", "Np", "Ny", "Nb", "A"}
 MAX_UNIT_WORDS = 4
-MAX_CONTEXT_WORDS = 5
 WINDOW_BEFORE, WINDOW_AFTER = 2, 9
 
 
@@ -188,7 +189,9 @@ def _noun_phrase(text: str, pos: int, end: int, toks: _Tokens,
         if j + 1 < len(toks.syl) and toks.syl[j + 1][0].isdigit() and _adjacent(toks, j, j + 1):
             break  # "06 nhà văn hóa khu 06 tủ sách": "khu" labels the next number
         mod = U.modifier_at(text, toks.spans[j - 1][1])
-        if mod is not None:
+        if _ACRONYM.fullmatch(toks.syl[j]):
+            nxt = j + 1  # "văn bản QPPL", "trường THCS": no need to ask the tagger
+        elif mod is not None:
             nxt = j
             while nxt < len(toks.spans) and toks.spans[nxt][1] <= mod.end():
                 nxt += 1
@@ -277,6 +280,16 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
         # a ratio "250/300 hộ": the unit follows the second number
         ratio = re.match(r"/(\d{1,3}(?:\.\d{3})+|\d+)(?![\d/.,]\d)", text[pos:end])
         if ratio:
+            frac = _FRACTION.match(text, e, end)
+            if frac:  # "1/3 số hộ", "2/3 diện tích": a fraction, one figure
+                num, den = int(raw), int(frac[1])
+                np_ = _context(text, frac.end(), end, toks, "percent")
+                out.append(Quantity(value=num / den, raw=text[s:frac.end()], start=s,
+                                    end=frac.end(), kind="other", context=np_,
+                                    lead=_words_before(text, _clause_start(text, max(start, prev_end), s), s, 3),
+                                    unit_end=frac.end()))
+                prev_end = frac.end()
+                continue
             pos += ratio.end()
         q = _analyse(text, s, e, pos, end, toks, prev_end, start)
         if q is None:

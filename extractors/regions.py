@@ -247,16 +247,23 @@ def is_signature_line(text: str) -> bool:
     return bool(ROLE_RX.match(f)) and n_words(t) <= 6
 
 
+_MOTTO_RX = re.compile(r"cong\s*hoa\s*xa\s*hoi\s*chu\s*nghia|doc\s*lap\s*[-–]\s*tu\s*do")
+_PLACE_DATE_RX = re.compile(r",\s*ngay\b.{0,12}thang\b.{0,8}nam\b")
+
+
 def _table_is_signature(t: Table) -> bool:
+    """A layout table holding a signature ('KT. CHỦ TỊCH', 'Kế toán'), 'Nơi nhận', a
+    place-and-date line, or a second header block (the national motto: another document)."""
     if t.role != TableRole.LAYOUT:
         return False
     for c in t.cells:
-        for p in c.paragraphs or []:
-            for line in paragraph_lines(p):
-                if is_signature_line(line):
-                    return True
-        if not c.paragraphs and is_signature_line(c.text):
-            return True
+        lines = [x for p in c.paragraphs for x in paragraph_lines(p)] if c.paragraphs else [squash(c.text)]
+        for line in lines:
+            f = fold(line)
+            if is_signature_line(line) or _MOTTO_RX.search(f) or _PLACE_DATE_RX.search(f):
+                return True
+            if n_words(line) <= 6 and ROLE_RX.match(f.strip(" .:")):
+                return True  # "Kế toán", "Người lập biểu" in title case
     return False
 
 

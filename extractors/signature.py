@@ -127,8 +127,16 @@ def read_signature(lines: list[Line]) -> Signature:
         if AUTHORITY_RX.match(f):
             sig.authority = line
             roles = list(_ROLE_SPLIT.finditer(f))
+            last = roles[-1] if roles else None
             if len(roles) >= 2:  # "KT. CHỦ TỊCH PHÓ CHỦ TỊCH" on one line
-                sig.title = title_of_role(line[roles[-1].start():])
+                sig.title = title_of_role(line[last.start():])
+                role_at = k
+            elif last is not None and not f[last.end():].strip(" .") and \
+                    AUTHORITY_RX.match(f).end() - 1 < last.start() and \
+                    not re.search(r"\b(?:ban|hoi dong)\s*$", f[:last.start()]):
+                # "T/M. BCH HIỆP HỘI DOANH NGHIỆP CHỦ TỊCH": the body, then the signer's title
+                # (not "TM. BAN GIÁM ĐỐC", a board, nor "KT. CHỦ TỊCH", the principal)
+                sig.title = title_of_role(line[last.start():])
                 role_at = k
             continue
         if ROLE_RX.match(f):

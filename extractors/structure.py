@@ -30,7 +30,7 @@ from models.report import Section
 
 # how long a title may be (words) to pass as a heading without bold, per kind
 _MAX_TITLE = {"annex": 60, "part": 60, "upper": 40, "roman": 40, "dotted": 40, "arabic": 25, "letter": 20, "caps": 20}
-_MAX_RUN_IN = {"annex": 30, "part": 30, "upper": 30, "roman": 30, "dotted": 30, "arabic": 15, "letter": 0, "caps": 0}
+_MAX_RUN_IN = {"annex": 30, "part": 30, "upper": 30, "roman": 30, "dotted": 30, "arabic": 15, "letter": 8, "caps": 0}
 
 
 @dataclass

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.table_grid import TableGrid
-from extractors.table_labels import fold, marker_of_token
+from extractors.table_labels import MarkerKind, fold, marker_of_token
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,8 @@ def find_header(g: TableGrid) -> Header:
     h = 1
     while h < g.n_rows:
         new = max([h] + [c.row + c.row_span for c in g.cells_starting_before(h)])
+        # a merge reaching into rows of figures (an OCR grid missing a line) ends the header
+        new = next((r for r in range(h, new) if not _texty(g, r)), new)
         if new == h and _texty(g, h) and not is_numbering_row(g, h):
             spanning = any(c.col_span > 1 and c.row + c.row_span == h
                            for c in g.cells_starting_before(h))
@@ -152,17 +154,24 @@ _UNIT_NAMES = ("don vi tinh", "dvt", "don vi", "dv tinh")
 
 
 def stt_column(g: TableGrid, names: list[str], body: list[int]) -> int | None:
-    """The sequence-number column (TT / STT), whose "1.1" are labels, not quantities."""
-    if not g.n_cols:
+    """The sequence-number column (TT / STT), whose "1.1" are labels, not quantities: named so,
+    or (no name, a short or OCR-garbled one) holding sequence numbers."""
+    if g.n_cols < 3:
         return None
     name = fold(names[0].split(" / ")[-1])
-    if name in _STT_NAMES:
+    if name in _STT_NAMES or name.replace(" ", "") in ("stt", "tt"):
         return 0
-    if not names[0].startswith("Cột "):
+    if not names[0].startswith("Cột ") and len(name) > 6:
+        return None  # a named column ("Đơn vị", "Số hộ dân") is no sequence
+    tokens = [g.text[r][0].strip() for r in body if g.text[r][0].strip()]
+    kinds = [marker_of_token(t) if len(t) <= 6 else None for t in tokens]
+    if len(tokens) < 2 or sum(k is not None for k in kinds) < 0.6 * len(tokens):
         return None
-    tokens = [g.text[r][0] for r in body if g.text[r][0].strip()]
-    hits = sum(1 for t in tokens if len(t) <= 6 and marker_of_token(t) is not None)
-    return 0 if len(tokens) >= 2 and hits >= 0.6 * len(tokens) and g.n_cols > 2 else None
+    if any(k not in (None, MarkerKind.DOT1) for k in kinds):
+        return 0  # II, 1.1, a): numbering, not figures
+    ints = [int(re.sub(r"\D", "", t)) for t, k in zip(tokens, kinds) if k == MarkerKind.DOT1]
+    steps = sum(1 for a, b in zip(ints, ints[1:]) if b == a + 1 or b == 1)
+    return 0 if steps >= 0.6 * max(len(ints) - 1, 1) else None  # 1, 2, 3 … not counts
 
 
 def unit_column(names: list[str]) -> int | None:

@@ -18,12 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from extractors.table_labels import MarkerKind
-from extractors.table_rows import DOTTED, BodyRow, same_unit
-from extractors.total_rows import Totals
+from extractors.table_rows import DOTTED, HEADS, BodyRow, same_unit
+from extractors.total_rows import Totals, group_span
 
 _OF_WHICH_MARK = "trongdo"  # a "Trong đó:" row without numbers
 _OF_WHICH_ITEM = "ofwhich"  # "Trong đó: nữ | 40"
 _TOTAL = "total"
+# Ranks of the numbering styles that have a fixed order (A > I > I.1 > 1 > 1.1 > … > a).
+_RANK = {k.value: i for i, k in enumerate([
+    MarkerKind.UPPER, MarkerKind.ROMAN, MarkerKind.ROMAN_DOT, MarkerKind.DOT1, MarkerKind.DOT2,
+    MarkerKind.DOT3, MarkerKind.DOT4, MarkerKind.LOWER])}
 
 
 @dataclass
@@ -86,6 +90,11 @@ def nest(rows: list[BodyRow], totals: Totals) -> Hierarchy:
 
 def _place(stack: list[_Entry], row: BodyRow, rows: list[BodyRow]) -> list[_Entry]:
     """The stack cut back to the row's parent (its top), by the row's marker."""
+    if row.marker in HEADS:  # A, I, III.1: never under an item of a lower rank or a plain row
+        rank = _RANK[row.marker.value]
+        cut = next((j for j, e in enumerate(stack)
+                    if _RANK.get(e.kind, -1) >= rank or e.kind not in _RANK), None)
+        return stack[:cut] if cut is not None else stack
     if stack and stack[-1].kind == _OF_WHICH_MARK:
         return stack  # first part of a "Trong đó" breakdown
     if row.marker in DOTTED and row.number:
@@ -95,7 +104,13 @@ def _place(stack: list[_Entry], row: BodyRow, rows: list[BodyRow]) -> list[_Entr
         if bad is not None:
             stack = stack[:bad]
         last_dotted = max((j for j, e in enumerate(stack) if e.number), default=None)
-        return stack[:last_dotted + 1] if last_dotted is not None else stack
+        if last_dotted is not None:
+            return stack[:last_dotted + 1]
+        # numbered items go under a plain row ("Khối xã", "Thu ngân sách | 1.000"), not under
+        # an item whose own number is unreadable (OCR: "22 23", two rows run together)
+        while stack and stack[-1].kind == MarkerKind.NONE.value and rows[stack[-1].row].garbled:
+            stack = stack[:-1]
+        return stack
     if row.marker == MarkerKind.NONE and not any(e.kind == _OF_WHICH_MARK for e in stack):
         # an unmarked row is no sub-item of a numbered item ("6 | Thôn Mỹ Lâm" then
         # "Bình quân"), unless that item announces a breakdown ("1 | Tổng số cán bộ")
@@ -131,12 +146,7 @@ def _aggregate(p: int, kids: list[int], rows: list[BodyRow], h: Hierarchy) -> bo
 def _group(rows: list[BodyRow], totals: Totals, s: int, parent: dict[int, int]) -> list[int]:
     """The rows a subtotal adds up: the top-level rows with numbers of its group."""
     bounds = sorted(totals.subtotals + ([totals.grand] if totals.grand is not None else []))
-    if totals.leading:
-        hi = next((b for b in bounds if b > s), len(rows))
-        span = range(s + 1, hi)
-    else:
-        lo = max((b for b in bounds if b < s), default=-1)
-        span = range(lo + 1, s)
+    span = group_span(rows, bounds, s, totals.leading)
     return [i for i in span if rows[i].has_values
             and (i not in parent or parent[i] not in span or not rows[parent[i]].has_values)]
 

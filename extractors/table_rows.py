@@ -13,6 +13,7 @@ from extractors.table_labels import (
 NUMBERED = {MarkerKind.UPPER, MarkerKind.ROMAN, MarkerKind.DOT1, MarkerKind.DOT2, MarkerKind.DOT3,
             MarkerKind.DOT4, MarkerKind.LOWER, MarkerKind.PAREN}
 DOTTED = {MarkerKind.DOT1, MarkerKind.DOT2, MarkerKind.DOT3, MarkerKind.DOT4}
+HEADS = {MarkerKind.UPPER, MarkerKind.ROMAN, MarkerKind.ROMAN_DOT}  # A, I, I.1: group heads
 
 
 @dataclass(frozen=True)
@@ -51,18 +52,25 @@ class BodyRow:
     unit: str
     ratio: bool  # a rate ("Tỷ lệ …", "%"), whose children are not its parts
     top_level: bool = False  # a label written across the TT column ("CHỈ SỐ CHUNG"): nobody's child
+    garbled: bool = False  # the TT cell holds something that is no number ("22 23", OCR)
+    amounts: tuple[float | None, ...] = ()  # per value column: the value (or a malformed one's
+    # likeliest reading), None when empty or text
 
 
 _NO_FIGURE = {"-", "–", "—", "x", "X", "…", "..."}
 _DOTTED_NUMBER = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3}){0,3})\.?\)?(?:\s|$)")
 
 
-def body_row(g: TableGrid, r: int, cols: Columns) -> BodyRow:
+def body_row(g: TableGrid, r: int, cols: Columns, ordinal: str | None = None) -> BodyRow:
+    """Row r as the total and hierarchy rules read it; `ordinal` overrides the TT cell's text
+    (an OCR'd number read back from its neighbours)."""
     text = g.text[r]
     label = text[cols.label].strip()
     stt = text[cols.stt].strip() if cols.stt is not None else ""
+    if ordinal is not None:
+        stt = ordinal.strip()
     words = [c for c in cols.label_area if text[c].strip() and not g.numeric(r, c)
-             and not (c == cols.stt and marker_of_token(text[c]) is not None)]
+             and not (c == cols.stt and marker_of_token(stt) is not None)]
     if not label:
         label = text[words[0]].strip() if words else ""
     top_level = False
@@ -97,7 +105,16 @@ def body_row(g: TableGrid, r: int, cols: Columns) -> BodyRow:
         ratio=is_ratio_label(label) or "%" in unit
         or any(text[c].strip().endswith("%") for c in value_cells),
         top_level=top_level,
+        garbled=bool(stt) and marker_of_token(stt) is None and not top_level,
+        amounts=tuple(_amount(g, r, c) for c in cols.values),
     )
+
+
+def _amount(g: TableGrid, r: int, c: int) -> float | None:
+    n = g.numbers[r][c]
+    if n is None:
+        return None
+    return n.value if n.value is not None else n.suggestion
 
 
 def same_unit(a: str, b: str) -> bool:

@@ -24,7 +24,8 @@ from extractors.table_headers import (
     Header, column_names, find_header, is_numbering_row, label_column, stt_column, unit_column,
 )
 from extractors.table_hierarchy import aggregate_parents
-from extractors.table_labels import fold
+from extractors.table_labels import fold, is_trong_do
+from extractors.table_ordinals import repair_ordinals
 from extractors.table_rows import Columns, body_row
 from extractors.total_rows import choose_totals
 from models.document import Document, Provenance, Table, TableRole
@@ -39,7 +40,7 @@ def extract_tables(doc: Document, outline: Outline) -> list[TableRecord]:
     for bi, block in enumerate(doc.blocks):
         if not isinstance(block, Table) or block.role != TableRole.DATA or is_layout(block):
             continue
-        rec = table_record(block, f"t{len(records) + 1}", bi, outline)
+        rec = table_record(block, f"t{len(records) + 1}", bi, outline, ocr=doc.source.ocr)
         if rec is not None:
             records.append(rec)
     return records
@@ -62,8 +63,10 @@ def _body_rows(g: TableGrid, header: Header) -> list[int]:
             and not (header.numbering_row is not None and is_numbering_row(g, r))]
 
 
-def table_record(t: Table, tid: str, block_index: int, outline: Outline) -> TableRecord | None:
-    """The record of one data table; None for a table without body rows or of one column."""
+def table_record(t: Table, tid: str, block_index: int, outline: Outline,
+                 ocr: bool = False) -> TableRecord | None:
+    """The record of one data table; None for a table without body rows or of one column.
+    `ocr`: the text was OCR'd, so sequence numbers are read back from their neighbours."""
     g = TableGrid(t)
     if g.n_cols < 2:
         return None
@@ -74,7 +77,11 @@ def table_record(t: Table, tid: str, block_index: int, outline: Outline) -> Tabl
         return None
     stt = stt_column(g, names, body)
     cols = Columns(stt=stt, label=label_column(g, body, stt), unit=unit_column(names), n=g.n_cols)
-    brows = [body_row(g, r, cols) for r in body]
+    ordinals: list[str | None] = [None] * len(body)
+    if ocr and stt is not None:
+        ordinals = repair_ordinals([g.text[r][stt] for r in body],
+                                   [is_trong_do(g.text[r][cols.label]) for r in body])
+    brows = [body_row(g, r, cols, o) for r, o in zip(body, ordinals)]
     totals = choose_totals(brows)
     parents = aggregate_parents(brows, totals)
 

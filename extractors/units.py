@@ -57,7 +57,10 @@ bản|bộ|chiếc|cái|con|cây|quyển|tấm|bức|ngôi|căn|suất|phần qu
 bằng khen|giấy khen|danh hiệu|mô hình|tiêu chí|chỉ tiêu|nội dung|môn|môn học|tập thể|cá nhân|
 gương|điển hình|dòng họ|đơn|kiến nghị|ý kiến|điểm|máy|máy tính|phương tiện|xe|tàu|thuyền|
 camera|tuyến|tuyến đường|km đường|cầu|hạng mục|gian hàng|sản phẩm|chương trình|kế hoạch|
-quỹ|tài khoản|trang|website|trang thông tin|thủ tục hành chính|giao dịch|cuộc gọi|học bổng
+quỹ|tài khoản|trang|website|trang thông tin|thủ tục hành chính|giao dịch|cuộc gọi|học bổng|
+nhiệm vụ|biên chế|chứng thư|dịch vụ|dịch vụ công|hệ thống|trạm|điểm cầu|đảng ủy|đảng bộ|
+nghị quyết|quyết định|chỉ thị|thông tư|dự thảo|phản ánh|lãnh đạo|sở|chi cục|phòng ban|
+tác phẩm|đề tài|sáng kiến|hợp đồng|lớp tập huấn|lớp bồi dưỡng|học viên|khách|lượt khách
 """
 
 # Words that may continue a counted noun phrase in the regex path ("hộ nghèo", "hội viên nữ").

@@ -113,8 +113,8 @@ class CaseModel:
         self.initial: list[bool] = []  # starts a sentence (its capital says nothing)
         for text in texts:
             text = squash(text)
-            if not text or is_upper_text(text, min_letters=12):
-                continue  # all-caps lines carry no case information
+            if not text or is_upper_text(text, min_letters=3):
+                continue  # lines in capitals carry no case information
             prev_end = True
             for tok in text.split():
                 core = _core(tok)

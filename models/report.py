@@ -115,9 +115,9 @@ class Flag(_Rec):
     row: int | None = None  # index into the table's rows (len(rows) = the total row)
     column: str | None = None
     stated: str | None = None  # as written
-    computed: float | str | None = None
-    expected: float | str | None = None
-    table_value: float | str | None = None
+    computed: int | float | str | None = None  # int when whole, so JSON says 828 not 828.0
+    expected: int | float | str | None = None
+    table_value: int | float | str | None = None
     suggestion: str | None = None
     sentence: str | None = None
     location: Provenance = Field(default_factory=Provenance)

@@ -140,13 +140,34 @@ def ingest(source: str, db_url: str | None = None, pattern: str | None = None, w
     return summary
 
 
+@contextmanager
+def shared_api() -> Iterator[None]:
+    """Make sure PREFECT_API_URL names a server, so Dask workers (other processes) report their
+    task runs to the same one: without a configured server, start Prefect's ephemeral server
+    now (the one the flow would start anyway) and point the settings at it. It listens on
+    127.0.0.1 only: a cluster on other machines needs a real server (docs/nightly.md)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    if PREFECT_API_URL.value():
+        yield
+        return
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS
+
+    server = SubprocessASGIServer()
+    server.start(timeout=PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
+    with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+        yield
+
+
 def run_ingest(source: str, db_url: str | None = None, *, pattern: str | None = None, workers: int = 2,
                dask_address: str | None = None, quarantine_dir: str | None = None,
                on_progress: Callable[[str, Any], None] | None = None) -> dict[str, Any]:
     """Run the flow in this process (what `baocao ingest` does)."""
-    kwargs = dict(source=str(source), db_url=db_url or default_db_url(), pattern=pattern, workers=workers,
-                  dask_address=dask_address, quarantine_dir=quarantine_dir)
-    if on_progress is None:
-        return ingest(**kwargs)
-    with progress(on_progress):
+    kwargs = dict(source=str(source), db_url=normalize_url(db_url) if db_url else default_db_url(),
+                  pattern=pattern, workers=workers, dask_address=dask_address, quarantine_dir=quarantine_dir)
+    with progress(on_progress or (lambda *_: None)):
+        if dask_address:
+            with shared_api():
+                return ingest(**kwargs)
         return ingest(**kwargs)

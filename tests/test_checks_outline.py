@@ -62,8 +62,8 @@ def test_a_heading_whose_subsections_are_all_empty_is_empty_too():
 
 @pytest.mark.parametrize("labels,bad,expected", [
     (["I.", "II.", "IV."], ["IV"], ["III"]),
-    (["I.", "II.", "III.", "III."], ["III#2"], ["IV"]),
-    (["1.", "2.", "2."], ["2#2"], ["3"]),
+    (["I.", "II.", "III.", "III."], ["III"], ["IV"]),
+    (["1.", "2.", "2."], ["2"], ["3"]),
     (["a)", "b)", "d)"], ["d"], ["c"]),
     (["1/", "3/"], ["3"], ["2"]),
     (["A.", "B.", "D."], ["D"], ["C"]),
@@ -159,3 +159,26 @@ def test_missing_metadata_one_flag_per_field():
                                                                 ("signer", Severity.INFO)]
     assert all(f.message and f.message_en for f in fs)
     assert run("missing_metadata") == []
+
+
+def test_run_in_heading_carrying_its_figures_is_not_empty():
+    secs = [Section(number="1", title="Số hội viên toàn xã: 1.150 hội viên", level=1, label="1.", text=""),
+            Section(number="2", title="Tỷ lệ hộ nghèo 3,2%", level=1, label="2.", text=""),
+            Section(number="3", title="Phương hướng 6 tháng cuối năm 2020", level=1, label="3.", text="")]
+    assert [f.section for f in run("empty_section", secs)] == ["3"]
+
+
+def test_segmentation_marks_are_honoured():
+    secs = outline(("I", "I.", 1, "Nội dung."), ("II", "II.", 1, ""), ("III", "III.", 1, ""))
+    secs[2].empty = True  # segmentation saw something under II (a picture, a table filed elsewhere)
+    assert [f.section for f in run("empty_section", secs)] == ["III"]
+    secs[0].empty = True  # …but text under a heading is content whatever the mark says
+    assert [f.section for f in run("empty_section", secs)] == ["III"]
+
+
+def test_numbering_flag_names_the_section_as_written():
+    secs = [Section(number="I", title="a", level=1, label="I.", text="x y"),
+            Section(number="II", title="b", level=1, label="II.", text="x y"),
+            Section(number="III", title="c", level=1, label="II.", text="x y")]  # renumbered by segmentation
+    fs = run("numbering_error", secs)
+    assert [(f.section, f.stated, f.expected) for f in fs] == [("II", "II.", "III")]

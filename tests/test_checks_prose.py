@@ -201,3 +201,98 @@ def test_count_whole_is_not_taken_from_brackets():
     assert flags("count_mismatch", text) == []
     text2 = text.replace("5.117", "6.117")
     assert [(f.stated, f.computed) for f in flags("count_mismatch", text2)] == [("5.854", 6117)]
+
+
+def test_open_list_after_trong_do_may_leave_parts_out():
+    open_list = "Hội nghị có 150 đại biểu tham dự, trong đó 20 đại biểu cấp tỉnh, 30 đại biểu cấp huyện."
+    assert flags("count_mismatch", open_list) == []
+    too_many = "Hội nghị có 40 đại biểu tham dự, trong đó 20 đại biểu cấp tỉnh, 30 đại biểu cấp huyện."
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", too_many)] == [("40", 50)]
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Tổng số cán bộ, công chức là 25 người, gồm: cán bộ 11 người, công chức 13 người.", [("25", 24)]),
+    ("Tổng số cán bộ, công chức là 25 người, gồm: cán bộ 11 người, công chức 14 người.", []),
+    ("Hội có 230 hội viên, trong đó: nam 120, nữ 100.", [("230", 220)]),
+    ("Hội có 230 hội viên, trong đó: nam 120, nữ 110.", []),
+    ("Hội có 230 hội viên, trong đó: đảng viên 120, cựu chiến binh 100.", []),
+])
+def test_parts_written_name_first(text, found):
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", text)] == found
+
+
+@pytest.mark.parametrize("text", [
+    "Công tác thu hồi nợ quá hạn đạt tỷ lệ 105%.",
+    "Tỷ lệ huy động vốn đạt 115%.",
+])
+def test_tỷ_lệ_alone_is_not_a_share(text):
+    assert flags("implausible_percentage", text) == []
+
+
+PROSE_RULES = ["prose_table_mismatch", "count_mismatch", "implausible_percentage", "ratio_mismatch",
+               "malformed_number"]
+
+CLEAN_SENTENCES = [
+    'Toàn xã có 1.254 hộ với 4.870 nhân khẩu, trong đó 620 hộ sản xuất nông nghiệp.',
+    'Trong năm, Công an xã đã tiếp nhận 45 tin báo, tố giác tội phạm, đã giải quyết 42 tin, đạt 93,3%.',
+    'Tổng thu ngân sách trên địa bàn ước đạt 12,5 tỷ đồng, bằng 125% dự toán huyện giao, tăng 15,2% so với cùng kỳ.',
+    'Trạm y tế đã khám và điều trị cho 3.215 lượt người, trong đó 1.120 lượt trẻ em dưới 6 tuổi.',
+    'Tỷ lệ trẻ em dưới 1 tuổi được tiêm chủng đầy đủ đạt 98,5%; tỷ lệ suy dinh dưỡng thể nhẹ cân giảm còn 8,2%.',
+    'Diện tích gieo trồng lúa vụ Xuân đạt 350 ha, năng suất bình quân ước đạt 62 tạ/ha, sản lượng đạt 2.170 tấn.',
+    'Đàn gia súc có 1.250 con, gồm 450 con trâu, 300 con bò và 500 con lợn.',
+    'Đã tổ chức 12 lớp tập huấn chuyển giao khoa học kỹ thuật cho 840 lượt hội viên tham gia.',
+    'Hội Phụ nữ xã có 1.020 hội viên, trong đó 35 hội viên là đảng viên, 12 hội viên là người dân tộc thiểu số.',
+    'Ban chấp hành gồm 15 đồng chí, Ban thường vụ gồm 5 đồng chí.',
+    'Kết quả bình xét cuối năm có 1.150/1.254 hộ đạt danh hiệu gia đình văn hóa, chiếm 91,7%.',
+    'Trường có 24 lớp với 812 học sinh, bình quân 33,8 học sinh/lớp.',
+    'Số học sinh giỏi cấp huyện là 45 em, tăng 5 em so với năm học trước.',
+    'Xã đã hoàn thành 19/19 tiêu chí nông thôn mới, đạt 100%.',
+    'Đã cấp 1.087 thẻ bảo hiểm y tế cho người thuộc hộ nghèo, hộ cận nghèo với tổng kinh phí khoảng 0,85 tỷ đồng.',
+    'Tỷ lệ người dân tham gia bảo hiểm y tế đạt 92,1%, vượt 2,1% chỉ tiêu Nghị quyết.',
+    'Thực hiện Nghị định số 15/2020/NĐ-CP ngày 03/02/2020 của Chính phủ và Thông tư số 01/2021/TT-BTTTT.',
+    'Giải quyết 156/160 hồ sơ đúng hạn (đạt 97,5%), 4 hồ sơ quá hạn do thiếu thành phần.',
+    'Tổng vốn đầu tư 5,6 tỷ đồng, trong đó ngân sách tỉnh 3 tỷ đồng, ngân sách huyện 1,5 tỷ đồng, còn lại là nhân dân đóng góp.',
+    'Năm 2023, toàn huyện có 3 xã đạt chuẩn nông thôn mới nâng cao, nâng tổng số xã đạt chuẩn lên 12/15 xã.',
+    'Hội nghị có 120 đại biểu tham dự gồm đại diện lãnh đạo các ban, ngành, đoàn thể và 98 hội viên tiêu biểu.',
+    'Lực lượng dân quân có 85 đồng chí, chiếm 1,7% dân số.',
+    'Chi bộ có 32 đảng viên, trong đó 5 đảng viên được miễn sinh hoạt.',
+    'Năm học 2022 - 2023, tỷ lệ huy động trẻ 6 tuổi vào lớp 1 đạt 100%.',
+    'Doanh thu dịch vụ tăng 120% so với năm 2022.',
+    'Đã tổ chức 3 đợt ra quân với trên 500 lượt đoàn viên tham gia, thu gom 12 tấn rác thải.',
+    'Kết quả xếp loại: 25 đảng viên hoàn thành xuất sắc nhiệm vụ, 180 đảng viên hoàn thành tốt nhiệm vụ.',
+    'Tỷ lệ hộ nghèo giảm từ 5,2% xuống còn 3,8%, giảm 1,4% so với đầu năm.',
+    'Xã có 8 thôn, 2 tổ dân phố với 2.315 hộ.',
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_SENTENCES)
+def test_clean_prose_from_other_offices_raises_nothing(text):
+    assert run_checks(report(text), rules=PROSE_RULES, strict=True) == []
+
+
+DIRTY_SENTENCES = [
+    ('Đàn gia súc có 1.250 con, gồm 450 con trâu, 300 con bò và 400 con lợn.',
+     'count_mismatch', '1.250'),
+    ('Kết quả bình xét cuối năm có 1.150/1.254 hộ đạt danh hiệu gia đình văn hóa, chiếm 97,1%.',
+     'ratio_mismatch', '97,1%'),
+    ('Ban chỉ đạo có 12 thành viên gồm: 01 trưởng ban, 02 phó ban và 08 thành viên.',
+     'count_mismatch', '12'),
+    ('Trạm y tế đã khám cho 3.215 lượt người, trong đó 3.500 lượt trẻ em dưới 6 tuổi.',
+     'count_mismatch', '3.215'),
+    ('Giải quyết 156/160 hồ sơ đúng hạn (đạt 95,7%), 4 hồ sơ quá hạn.',
+     'ratio_mismatch', '95,7%'),
+    ('Có 108% số hộ dân đã ký cam kết không vi phạm pháp luật.',
+     'implausible_percentage', '108%'),
+    ('Tổng vốn đầu tư 5,6 tỷ đồng, gồm ngân sách tỉnh 3 tỷ đồng, ngân sách huyện 1,5 tỷ đồng và nhân dân đóng góp 0,5 tỷ đồng.',
+     'count_mismatch', '5,6'),
+    ('Toàn huyện có 15 trường, trong đó 4 trường mầm non, 6 trường tiểu học và 4 trường THCS.',
+     'count_mismatch', '15'),
+    ('Xã có 320 hộ nghèo, trong đó 180 hộ thoát nghèo, chiếm 65,2%.',
+     'ratio_mismatch', '65,2%'),
+]
+
+
+@pytest.mark.parametrize("text,rule,stated", DIRTY_SENTENCES)
+def test_one_mistake_one_flag(text, rule, stated):
+    fs = run_checks(report(text), rules=PROSE_RULES, strict=True)
+    assert [(f.rule, f.stated) for f in fs] == [(rule, stated)]

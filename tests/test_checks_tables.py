@@ -172,3 +172,20 @@ def test_wrong_body_cell_is_the_culprit():
         ("row_sum_mismatch", 1, "Lao động / Nữ", "102", 120)]
     tm = next(f for f in fs if f.rule == "total_mismatch")
     assert tm.column == "Lao động / Nữ" and culprit[0].id in tm.related
+
+
+def test_malformed_body_cell_suggestions_follow_context():
+    # the column total implies the thousands reading
+    t = table(["TT", "Xã", "Số hộ"], [["1", "Xã A", "1.23"], ["2", "Xã B", "870"]], ["", "Cộng", "2.100"])
+    fs = run(t)
+    assert [(f.rule, f.stated, f.expected) for f in fs] == [("malformed_number", "1.23", 1230)]
+    # a column of decimals: the dot is a decimal point
+    t2 = table(["TT", "Hạng mục", "Kinh phí (tỷ đồng)"],
+               [["1", "Đường", "1,25"], ["2", "Trường", "2.5"], ["3", "Chợ", "0,75"]], None)
+    assert [(f.stated, f.expected) for f in run(t2)] == [("2.5", 2.5)]
+
+
+def test_row_numbers_are_not_malformed_numbers():
+    t = table(["STT", "Chỉ tiêu", "Kết quả"],
+              [["3", "Cải cách TTHC", ""], ["3.1", "Số TTHC công bố", "120"], ["3.1.1", "Cấp tỉnh", "100"]], None)
+    assert run(t) == []

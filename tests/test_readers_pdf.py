@@ -11,7 +11,7 @@ import types
 
 import pytest
 
-from conftest import DOCS, REAL, REPORTS
+from conftest import DOCS, FIXTURES, REAL, REPORTS
 from extractors.readers import read_document
 from extractors.readers.pdf_decode import PdfDecoder
 from extractors.readers.pdf_furniture import furniture
@@ -209,6 +209,86 @@ def test_scanned_pdfs_go_to_ocr(corpus, monkeypatch):
     assert len(calls) == 2
 
 
+@pytest.mark.parametrize("pdf", sorted((FIXTURES / "corpus" / "docs").glob("*.pdf")), ids=lambda p: p.stem)
+def test_fixture_reports_agree_with_docx(read, pdf):
+    """Other offices' layouts (tests/fixtures/corpus): a header typed with a tab stop, a
+    column-numbering row; every text PDF reads like its Word original."""
+    if pdf.name.endswith(".scan.pdf"):
+        pytest.skip("scanned")
+    docx, got = read(pdf.with_suffix(".docx")), read(pdf)
+    sim = text_similarity(docx.body_text(), got.body_text())
+    print(f"\n{pdf.stem}: body_text similarity {sim:.4f}")
+    assert sim >= MIN_SIMILARITY
+    want = [t.grid() for t in docx.tables if t.role == TableRole.DATA]
+    assert [t.grid() for t in got.tables if t.role == TableRole.DATA] == want
+    # the header block is a layout table, also when it was typed as lines with a tab stop
+    head = got.blocks[0]
+    assert isinstance(head, Table) and head.role == TableRole.LAYOUT
+    if isinstance(docx.blocks[0], Paragraph):  # typed: one grid row per typed line
+        typed = [p.text for p in docx.blocks[:head.n_rows]]
+        assert [" ".join(c for c in r if c) for r in head.grid()] == typed
+
+
+# -- synthetic PDFs: furniture, a sideways header, a row broken by the page end --------------
+
+def _make_pdf(path, pages):
+    pikepdf = pytest.importorskip("pikepdf")
+    from pikepdf import Dictionary, Name
+
+    pdf = pikepdf.new()
+    fonts = {k: pdf.make_indirect(Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name(v),
+                                              Encoding=Name.WinAnsiEncoding))
+             for k, v in (("F1", "/Helvetica"), ("F2", "/Helvetica-Bold"))}
+    for ops in pages:
+        pdf.add_blank_page(page_size=(595, 842))
+        page = pdf.pages[-1]
+        page.Resources = Dictionary(Font=Dictionary(**fonts))
+        page.Contents = pdf.make_stream("\n".join(ops).encode("latin-1"))
+    pdf.save(path)
+    return path
+
+
+def _text(x, y, s, size=12, font="F1"):
+    return f"BT /{font} {size} Tf {x} {842 - y} Td ({s}) Tj ET"
+
+
+def _rule(x0, y0, x1, y1):
+    return f"0.5 w {x0} {842 - y0} m {x1} {842 - y1} l S"
+
+
+def _grid(xs, ys):
+    return [_rule(x, ys[0], x, ys[-1]) for x in xs] + [_rule(xs[0], y, xs[-1], y) for y in ys]
+
+
+def test_synthetic_pdf(tmp_path):
+    body = "The committee met every month and reviewed the results of the programme in detail"
+    xs = [72, 120, 400, 520]
+    p1 = [_text(200, 40, "ACME REPORT 2024", 9), _text(290, 815, "- 1 -", 9),
+          _text(72, 100, "REPORT ON ACTIVITIES", 14, "F2")]
+    p1 += [_text(72, 130 + 16 * i, body) for i in range(3)]
+    p1 += _grid(xs, [700, 760, 780, 800])
+    p1 += ["BT /F1 10 Tf 0 1 -1 0 100 92 Tm (No.) Tj ET",  # sideways, reading upwards
+           _text(130, 735, "Activity", 12, "F2"), _text(410, 735, "Count", 12, "F2"),
+           _text(80, 775, "1"), _text(130, 775, "Training"), _text(410, 775, "12"),
+           _text(80, 795, "2"), _text(130, 795, "Long text that continues"), _text(410, 795, "7")]
+    p2 = [_text(200, 40, "ACME REPORT 2024", 9), _text(290, 815, "- 2 -", 9)]
+    p2 += _grid(xs, [60, 80, 100])
+    p2 += [_text(130, 75, "on the next page"), _text(80, 95, "3"), _text(130, 95, "Audit"),
+           _text(410, 95, "4"), _text(72, 140, body), _text(72, 156, "and closed the year.")]
+    doc = read_document(_make_pdf(tmp_path / "synth.pdf", [p1, p2]))
+    texts = [p.text for p in doc.paragraphs]
+    assert not any("ACME" in t or re.search(r"- \d -", t) for t in texts)  # header, page numbers
+    assert texts[0] == "REPORT ON ACTIVITIES" and doc.paragraphs[0].bold
+    assert texts[1] == " ".join([body] * 3)
+    assert texts[2] == body + " and closed the year."
+    (t,) = doc.tables
+    assert t.provenance.pages == [1, 2]
+    assert t.grid() == [["No.", "Activity", "Count"], ["1", "Training", "12"],
+                        ["2", "Long text that continues on the next page", "7"], ["3", "Audit", "4"]]
+    assert t.cell_at(2, 1).provenance.pages == [1, 2]
+    assert [type(b).__name__ for b in doc.blocks] == ["Paragraph", "Paragraph", "Table", "Paragraph"]
+
+
 # -- bad files ----------------------------------------------------------------------------------
 
 def test_truncated_pdf_is_corrupt(corpus, tmp_path):
@@ -270,12 +350,21 @@ def test_paragraph_rules():
     assert [len(p) for p in paras] == [2, 2, 1, 1]
 
 
-def test_lines_join_without_space_after_a_broken_hyphen():
+def test_lines_join_without_space_inside_a_broken_word():
     a = _line("theo Kết luận số 49-", 85, 538, 100)
     b = _line("KL/TW của Ban Bí thư", 85, 300, 117)
     c = _line("và các văn bản khác", 85, 300, 134)
     runs = runs_of([a, b, c])
     assert "".join(r.text for r in runs) == "theo Kết luận số 49-KL/TW của Ban Bí thư và các văn bản khác"
+    # a number too long for a narrow cell is broken where the line is full; a word that fits
+    # on the next line was moved there whole
+    cell = Frame(586.7, 635.6)
+    num = [_line("120.08", 587.4, 633.9, 300), _line("8", 605.9, 614.8, 316)]
+    assert "".join(r.text for r in runs_of(num, None, cell)) == "120.088"
+    words = [_line("22/12/2025):", 587.0, 634.0, 300), _line("9.818", 595.0, 627.0, 316)]
+    assert "".join(r.text for r in runs_of(words, None, cell)) == "22/12/2025): 9.818"
+    shut = [_line("(tính từ 01/7/2025 đến 31/7/2025", 90, 300, 300), _line(")", 90, 95, 316)]
+    assert "".join(r.text for r in runs_of(shut, None, Frame(85, 300))).endswith("2025)")
 
 
 def test_furniture_headers_footers_and_page_numbers():

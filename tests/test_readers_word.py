@@ -191,17 +191,29 @@ def test_real_word_numbering_matches_libreoffice(path, read, tmp_path):
 
 
 def _assert_labels_match_libreoffice(doc, path: Path, tmp_path: Path) -> None:
-    oracle = set(_lo_text(path, tmp_path))
-    checked = 0
+    """For each paragraph, the line LibreOffice renders for it starts with our label (or with
+    no label when we have none; with some bullet glyph when ours is a bullet)."""
+    oracle = _lo_text(path, tmp_path)
+    found = total = 0
     for p in doc.paragraphs:
-        if "\n" in p.text or "\t" in p.text or len(p.text) < 4:
+        if len(p.text) < 5:
             continue
-        if p.list_label and p.list_label[0].isalnum():
-            assert f"{p.list_label} {p.text}" in oracle, (p.list_label, p.text)
-        elif not p.list_label:
-            assert p.text in oracle, p.text  # LibreOffice shows no number we missed
-        checked += 1
-    assert checked
+        total += 1
+        key = " ".join(p.text.split())[:40]
+        prefixes = [line[:line.find(key)].strip() for line in oracle if key in line]
+        prefix = min(prefixes, key=len) if prefixes else None  # the line that is this paragraph
+        if prefix is None:
+            continue  # LibreOffice's text differs (e.g. it prints footnote marks): not comparable
+        found += 1
+        if p.list_label is None:
+            assert prefix == "", (prefix, p.text[:60])
+        elif p.list_label[0].isalnum():
+            assert prefix == p.list_label, (prefix, p.list_label, p.text[:60])
+        else:
+            assert prefix and not prefix[0].isalnum(), (prefix, p.list_label, p.text[:60])
+    print(f"{path.name}: {found}/{total} paragraphs compared with LibreOffice's rendering, "
+          f"{sum(1 for p in doc.paragraphs if p.list_label)} with automatic numbers")
+    assert total and found >= 0.8 * total
 
 
 # =============================================================================================
@@ -308,7 +320,9 @@ def test_automatic_numbering_labels(tmp_path):
     assert got == want
     assert doc.paragraphs[0].full_text == "I. Đặc điểm tình hình"
     cell = doc.tables[0].cells[0]
-    assert cell.paragraphs[0].list_label == "IV." and cell.text == "IV. Trong bảng"
+    # the restart (numId 2) restarted the shared list: numId 1 goes on from there, as in
+    # LibreOffice's rendering of this file
+    assert cell.paragraphs[0].list_label == "III." and cell.text == "III. Trong bảng"
 
 
 @pytest.mark.slow
@@ -462,16 +476,16 @@ def test_tables_cover_every_letter():
 
 
 @pytest.mark.parametrize("encoding, encode, font", [
-    (Encoding.TCVN3, lambda s: _tcvn3(s), ".VnTime"),
-    (Encoding.TCVN3, lambda s: _tcvn3(s), "Times New Roman"),  # legacy text, Unicode font name
+    (Encoding.TCVN3, _tcvn3, ".VnTime"),
+    (Encoding.TCVN3, _tcvn3, "Times New Roman"),  # legacy text, Unicode font name
     (Encoding.VNI, _vni, "VNI-Times"),
     (Encoding.VNI, _vni, None),
-    (Encoding.VISCII, lambda s: _viscii(s), None),
+    (Encoding.VISCII, _viscii, None),
     (Encoding.VISCII, lambda s: _viscii(s, cp1252=True), "VISCII Times"),
-])
+], ids=["tcvn3", "tcvn3-in-unicode-font", "vni", "vni-no-font", "viscii", "viscii-cp1252"])
 def test_decode_legacy_paragraph(encoding, encode, font):
-    text = SAMPLE if encoding is not Encoding.TCVN3 else SAMPLE.replace("Ủ", "Ủ")
-    if encoding is Encoding.TCVN3:  # TCVN3 capitals are typed in the H font: keep them plain
+    text = SAMPLE
+    if encoding is Encoding.TCVN3:  # toned capitals exist only in the H fonts: lower-case them here
         text = "".join(c if c.isascii() or c.islower() or c in "ĂÂÊÔƠƯĐ" else c.lower() for c in text)
     raw = encode(text)
     assert raw != text and find_mojibake(raw)
@@ -520,7 +534,6 @@ def test_pdf_glyph_substitutions():
 
 def test_syllables_and_mojibake_detector(corpus, read):
     assert all(is_syllable(w) for w in "nghiêng khuya quyết giữa gì thuở ngoằn hoẵng ĐƯỜNG".split())
-    assert not any(is_syllable(w) for w in "céng ph hßa tthtc xyz ạc".split()) is False or True
     assert not is_syllable("ph") and not is_syllable("tthtc") and not is_syllable("bák")
     assert find_mojibake("UBND ph\u00adêng ®øc chÝnh b¸o c¸o") == ["ph\u00adêng", "®øc", "b¸o", "c¸o"]
     assert find_mojibake("Coäng hoøa xaõ hoäi") and find_mojibake("cöûa khaåu")
@@ -632,3 +645,46 @@ def test_read_document_dispatches_word(corpus):
     doc = read_document(DOCS / "mao-khe-2021-chi-thi-04.tcvn3.docx")
     assert doc.source.format == Format.DOCX and doc.source.encoding == Encoding.TCVN3
     assert len(doc.source.sha256) == 64 and doc.source.size > 0
+
+
+# =============================================================================================
+# Run-level details: revisions, hidden text, caps, hyperlinks, fields, text boxes
+# =============================================================================================
+_BODY_XML = (
+    '<w:p {ns}><w:r><w:t xml:space="preserve">Kết quả </w:t></w:r>'
+    '<w:ins w:id="1" w:author="a"><w:r><w:t xml:space="preserve">đã sửa </w:t></w:r></w:ins>'
+    '<w:del w:id="2" w:author="a"><w:r><w:delText>đã xoá </w:delText></w:r></w:del>'
+    '<w:r><w:rPr><w:vanish/></w:rPr><w:t>ẩn </w:t></w:r>'
+    '<w:hyperlink r:id="rIdX"><w:r><w:t xml:space="preserve">xem tại đây </w:t></w:r></w:hyperlink>'
+    '<w:fldSimple w:instr=" PAGE "><w:r><w:t>7</w:t></w:r></w:fldSimple>'
+    '<w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText> DATE </w:instrText></w:r>'
+    '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t xml:space="preserve"> 01/01/2021</w:t></w:r>'
+    '<w:r><w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    '<w:p {ns}><w:r><w:rPr><w:caps/></w:rPr><w:t>báo cáo</w:t></w:r><w:r><w:tab/><w:t>tổng hợp</w:t></w:r>'
+    '<w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r></w:p>'
+    '<w:p {ns}><w:r><w:t>Trước hộp</w:t></w:r><w:r><mc:AlternateContent {mc}><mc:Choice Requires="wps">'
+    '<w:drawing><wps:txbx {wps}><w:txbxContent><w:p><w:r><w:t>Số: 12/BC-UBND</w:t></w:r></w:p>'
+    '</w:txbxContent></wps:txbx></w:drawing></mc:Choice><mc:Fallback><w:pict><v:textbox {v}>'
+    '<w:txbxContent><w:p><w:r><w:t>Số: 12/BC-UBND</w:t></w:r></w:p></w:txbxContent></v:textbox></w:pict>'
+    '</mc:Fallback></mc:AlternateContent></w:r></w:p>'
+)
+
+
+def test_run_level_details(tmp_path):
+    from docx.oxml import parse_xml
+
+    ns = ('xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+          'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"')
+    xml = _BODY_XML.format(
+        ns=ns, mc='xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"',
+        wps='xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"',
+        v='xmlns:v="urn:schemas-microsoft-com:vml"')
+    d = python_docx.Document()
+    body = d.element.body
+    for i, chunk in enumerate(xml.split("<w:p ")[1:]):
+        body.insert(i, parse_xml("<w:p " + chunk))
+    doc = read_docx(_save(d, tmp_path / "details.docx"))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts[0] == "Kết quả đã sửa xem tại đây 7 01/01/2021"  # no deleted, hidden, field code
+    assert texts[1] == "BÁO CÁO tổng hợp✓"  # caps applied, tab folded, Wingdings check mark
+    assert texts[2:] == ["Trước hộp", "Số: 12/BC-UBND"]  # the text box once, after its anchor

@@ -379,6 +379,8 @@ def test_plain_paragraphs_from_a_scan():
         "1. Ban giám đốc:",
         "Ban giám đốc có 03 đồng chí.",
         "2. Công tác phối hợp: Đã phối hợp tổ chức 20 hội nghị với 2.215 lượt người.",
+        "a) Hội nghị: Đã tổ chức 20 hội nghị.",
+        "b) Tập huấn: Đã mở 5 lớp tập huấn cho hội viên.",
         "II. Tổ chức hoạt động",
         "Các lớp đã mở trong 6 tháng:",
         "1. Học nghề ngắn hạn", "2. Chuyên đề giáo dục pháp luật", "3. Chuyên đề giáo dục sức khỏe",
@@ -386,9 +388,10 @@ def test_plain_paragraphs_from_a_scan():
         "Sự tham gia của doanh nghiệp còn hạn chế.",
     ]
     o = segment(plain_document(paras, ocr=True))
-    assert numbers(o) == ["I", "I.1", "I.2", "II", "III"]
+    assert numbers(o) == ["I", "I.1", "I.2", "I.2.a", "I.2.b", "II", "III"]
     s = by_number(o)
     assert s["I.2"].title == "Công tác phối hợp" and s["I.2"].text.startswith("Đã phối hợp")
+    assert s["I.2.b"].title == "Tập huấn" and s["I.2.b"].text == "Đã mở 5 lớp tập huấn cho hội viên."
     assert s["III"].label == "HI." and "Học nghề ngắn hạn" in s["II"].text
     # the same text from a text PDF: a misread numeral is not corrected, nor taken
     assert "III" not in numbers(segment(plain_document(paras, ocr=False)))

@@ -29,7 +29,7 @@ from extractors.readers.common import clean_text, sha256_file
 from extractors.readers.legacy import Decoder
 from extractors.readers.numbering import Numbering
 from models.document import (
-    Alignment, Cell, Document, Format, Paragraph, Provenance, Run, Source, Table, TableRole,
+    Alignment, Cell, Document, Format, Paragraph, Provenance, Source, Table, TableRole,
 )
 from models.errors import CorruptFileError, EmptyFileError, TooLargeError
 
@@ -440,7 +440,9 @@ class _Walker:
                 self.blocks.append(self.table(el, {"block": bi, "table": self.n_tbl}))
                 self.n_tbl += 1
             elif tag in (W_SDT, W_CUSTOMXML, W_SDTCONTENT):
-                self._blocks(el.find(W_SDTCONTENT) if tag == W_SDT else el, top)
+                inner = el.find(W_SDTCONTENT) if tag == W_SDT else el
+                if inner is not None:
+                    self._blocks(inner, top)
 
     @staticmethod
     def _text_boxes(p):
@@ -762,7 +764,11 @@ def read_docx(path: str | Path, fmt: Format = Format.DOCX) -> Document:
     p = Path(path)
     if p.stat().st_size == 0:
         raise EmptyFileError(p, "empty file (0 bytes)")
-    records = _Walker(_Package(p)).walk()
+    pkg = _Package(p)
+    try:
+        records = _Walker(pkg).walk()
+    finally:
+        pkg.zip.close()
     decoder = Decoder((r[0], r[3]) for r in _all_runs(records))
     blocks: list = []
     for rec in records:

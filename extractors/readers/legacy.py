@@ -11,17 +11,19 @@ How a run is decided
   2. Otherwise the run is read each way (as is, TCVN3, VNI, VISCII) and each reading is scored:
      +1 per word that is a valid Vietnamese syllable (onset + rime + at most one tone, checked
      stops only with sắc/nặng), -1 per word that is not, -1 per character no Vietnamese text
-     has (¸ µ ® « ß ø ï …, the soft hyphen). A reading that beats the others by a clear margin
-     wins.
-  3. Runs the characters cannot settle ("6 ", "cá", "tthtc® ") take the pooled verdict of all
-     runs in the same font, then a weak lead of their own, then the font name (.Vn* → TCVN3,
-     VNI-* → VNI), then the pooled verdict of the whole document, then Unicode.
+     has (¸ µ ® « ß ø ï …, the soft hyphen). A reading's margin is its score minus the score of
+     the text as it is.
+  3. The margins are weighed with context, for runs the characters cannot settle alone ("6 ",
+     "cá" = "cỏ" in TCVN3, "gd&®t "): the pooled verdict of all runs in the same font (+2), of
+     the whole document (+1), the font name (.Vn* → TCVN3, VNI-* → VNI: +1; among legacy
+     readings a legacy font's name counts for 3), VISCII -1 (rare in Word files). Ties go to
+     Unicode: when in doubt, good text is left alone.
 TCVN3 has no toned capitals: typists set capitals in ".VnTimeH"-style fonts (name ending in
 H), which draw the lower-case codes as capitals, so a TCVN3 run in such a font is upper-cased.
 TCVN3 "ư" is byte 0xAD, the soft hyphen: it decodes to "ư" in TCVN3 runs and is dropped from
 Unicode runs. Everything leaves NFC.
 
-Why viparse's tables, but our own detection (evaluated against viparse 0.1.x)
+Why viparse's tables, but our own detection (evaluated against viparse 0.1.31)
   - TCVN3 table (viparse.normalize.tcvn3): all 74 entries agree with glibc's TCVN5712-1
     charmap (checked byte by byte with iconv); used as is.
   - VISCII table: identical to glibc's VISCII for all 256 bytes; used, plus the reverse of the
@@ -30,16 +32,17 @@ Why viparse's tables, but our own detection (evaluated against viparse 0.1.x)
   - VNI table: used with corrections. Checked against the VNI-Windows chart (and the xvnkb
     keyboard's table): ẳ/Ẳ are "aú"/"AÚ" (absent in viparse), ỵ/Ỵ are "î"/"Î" (viparse guesses
     "yï"/"YÏ", which never occurs), and its derived "iø"/"iù" entries do not exist in VNI
-    (ì/í are their own codes). Those six entries are replaced.
+    (ì/í are their own codes): six wrong entries dropped, four added.
   - Detection (viparse.normalize.detector) is not used: it decides from the font name first,
     exactly the pitfall real files have, and its content mode scores a whole text with a
     unigram model that cannot decide a short run and never resolves Unicode-vs-legacy ties
     from context. It knows nothing of H fonts or of 0xAD in Unicode runs.
 
 Interface: `decode_runs(runs) -> runs`, `document_encoding(blocks) -> Encoding` (MIXED when
-runs of several encodings carry Vietnamese text), `decode_text(text, font=None) -> (text,
-Encoding)` for PDF text, and `Decoder`, which pools evidence over a whole document first (the
-docx reader uses it). `find_mojibake(text)` lists words that still look undecoded.
+runs of several encodings carry Vietnamese text), `decode_text(text, font=None, encoding=None)
+-> (text, Encoding)` for PDF text, and `Decoder(samples)`, which pools the evidence of a whole
+document first (the docx and PDF readers use it: `decide`, `decode_text`, `make_run`,
+`encoding`). `find_mojibake(text)` lists words that still look undecoded.
 """
 from __future__ import annotations
 
@@ -90,7 +93,7 @@ _PDF_GLYPHS = re.compile(r"(?<=[^\W\d_])[\u2212\u2219]|[\u2212\u2219](?=[^\W\d_]
 
 def _tcvn3(text: str) -> str:
     if "\u2212" in text or "\u2219" in text:
-        text = _PDF_GLYPHS.sub(lambda m: "ư" if m.group(0) == "\u2212" else "ã", text)
+        text = _PDF_GLYPHS.sub(lambda m: "\xad" if m.group(0) == "\u2212" else "\xb7", text)
     return text.translate(_TCVN3_TABLE)
 
 
@@ -250,6 +253,17 @@ def _lead(adv: Evidence) -> tuple[Encoding | None, int, int]:
     return best, adv.get(best, 0), adv.get(best, 0) - adv.get(second, 0)
 
 
+_HINT_AMONG_LEGACY = 3  # a legacy font name outweighs this much evidence for another legacy table
+
+
+def _hinted(adv: Evidence, hint: Encoding | None) -> Evidence:
+    """Evidence with the font name's say on WHICH legacy encoding (not on legacy vs Unicode:
+    that is where real files lie): the other legacy readings lose _HINT_AMONG_LEGACY."""
+    if hint is None or hint not in LEGACY:
+        return adv
+    return {e: (a if e is hint else a - _HINT_AMONG_LEGACY) for e, a in adv.items()}
+
+
 def _verdict(adv: Evidence, strong: int = _STRONG) -> Encoding | None:
     best, gain, lead = _lead(adv)
     if gain >= strong and lead >= _SEPARATION:
@@ -285,7 +299,7 @@ class Decoder:
                 a = -weight if kind == "unicode" else dict(adv)[enc]
                 group[enc] += a
                 overall[enc] += a
-        self._font_verdict = {f: _verdict(ev) for f, ev in by_font.items()}
+        self._font_verdict = {f: _verdict(_hinted(ev, font_hint(f))) for f, ev in by_font.items()}
         self.seen: set[Encoding] = set()
         self._doc_verdict = _verdict(overall)
 
@@ -294,8 +308,9 @@ class Decoder:
         """(encoding of `text` in `font`, whether its own characters carried evidence).
 
         Each reading's score gain over reading the run as is, plus priors: +2 for the pooled
-        verdict of the run's font, +1 for the document's, +1 for the font name's hint, -1 for
-        VISCII (rare in Word files). Ties go to Unicode, then TCVN3, VNI, VISCII."""
+        verdict of the run's font, +1 for the document's, +1 for the font name's hint (and -3
+        for the other legacy readings when the name is a legacy font's), -1 for VISCII (rare
+        in Word files). Ties go to Unicode, then TCVN3, VNI, VISCII."""
         if _is_symbol_font(font):
             return Encoding.UNICODE, False
         kind, adv, _ = _evidence(text)
@@ -303,12 +318,13 @@ class Decoder:
             return Encoding.UNICODE, True
         if kind == "ascii" and not is_capitals_font(font):
             return Encoding.UNICODE, False  # no table changes it: the verdict changes nothing
+        hint = font_hint(font)
         total: dict[Encoding, int] = {Encoding.UNICODE: 0, **dict.fromkeys(LEGACY, 0)}
         if adv:
-            total.update(adv)
+            total.update(_hinted(dict(adv), hint))
         total[Encoding.VISCII] -= 1
         for verdict, weight in ((self._font_verdict.get(font_base(font)), 2),
-                                (self._doc_verdict, 1), (font_hint(font), 1)):
+                                (self._doc_verdict, 1), (hint, 1)):
             if verdict is not None:
                 total[verdict] += weight
         best = Encoding.UNICODE

@@ -102,14 +102,18 @@ def _bullet(text: str, font: str | None) -> str:
 def _int(el, default: int | None = None) -> int | None:
     if el is None:
         return default
+    return _to_int(el.get(VAL, ""), default)
+
+
+def _to_int(text: str | None, default: int | None = 0) -> int | None:
     try:
-        return int(el.get(VAL, ""))
+        return int(text or "")
     except ValueError:
         return default
 
 
 def _parse_level(lvl) -> tuple[int, Level]:
-    ilvl = int(lvl.get(W + "ilvl", "0") or 0)
+    ilvl = _to_int(lvl.get(W + "ilvl"), 0)
     fmt_el, text_el = lvl.find(W + "numFmt"), lvl.find(W + "lvlText")
     style_el = lvl.find(W + "pStyle")
     restart_el = lvl.find(W + "lvlRestart")
@@ -160,7 +164,7 @@ class Numbering:
             overrides: dict[int, Level] = {}
             starts: dict[int, int] = {}
             for ov in num.findall(W + "lvlOverride"):
-                i = int(ov.get(W + "ilvl", "0") or 0)
+                i = _to_int(ov.get(W + "ilvl"), 0)
                 so = ov.find(W + "startOverride")
                 if so is not None:
                     starts[i] = _int(so, 1)

@@ -352,7 +352,8 @@ def zone_table(rows: list[Row], lo: float, hi: float, dpi: int) -> Table:
         fr = Frame(min(r.x0 for r in side), max(r.x1 for r in side))
         paras: list[list[Row]] = []
         for r in side:
-            if paras and r.index not in both and not is_break(paras[-1][-1], r, fr, pitch):
+            prev = paras[-1][-1] if paras else None
+            if prev and prev.page == r.page and r.index not in both and not is_break(prev, r, fr, pitch):
                 paras[-1].append(r)
             else:
                 paras.append([r])
@@ -368,14 +369,22 @@ def zone_table(rows: list[Row], lo: float, hi: float, dpi: int) -> Table:
             cells.append(Cell(row=r, col=c, text=para.text, paragraphs=[para],
                               provenance=Provenance(row=r, col=c, pages=para.provenance.pages,
                                                     bbox=para.provenance.bbox)))
-    have = {(c.row, c.col) for c in cells}
+    have = {(c.row, c.col): c for c in cells}
+    xs = (min(r.x0 for r in rows), lo, hi, max(r.x1 for r in rows))
     for r in range(len(starts)):
         for c in range(2):
-            if (r, c) not in have:
-                cells.append(Cell(row=r, col=c, provenance=Provenance(row=r, col=c, pages=[rows[0].page])))
+            if (r, c) in have:
+                continue
+            other = have.get((r, 1 - c))  # an empty cell: its column's span, its row's height
+            prov = Provenance(row=r, col=c, pages=other.provenance.pages if other else [rows[0].page])
+            if other is not None and other.provenance.bbox:
+                ob = other.provenance.bbox
+                prov.bbox = (_pt(xs[2 * c], dpi), ob[1], _pt(max(xs[2 * c], xs[2 * c + 1]), dpi), ob[3])
+            cells.append(Cell(row=r, col=c, provenance=prov))
     cells.sort(key=lambda c: (c.row, c.col))
+    first = [r for r in rows if r.page == rows[0].page]
     return Table(n_rows=len(starts), n_cols=2, cells=cells, role=TableRole.LAYOUT, bordered=False,
-                 provenance=Provenance(pages=[rows[0].page], bbox=_bbox(rows, dpi)))
+                 provenance=Provenance(pages=sorted({r.page for r in rows}), bbox=_bbox(first, dpi)))
 
 
 # -- ruled tables --------------------------------------------------------------------------
@@ -612,7 +621,29 @@ def build_blocks(pages: list[PageOCR]) -> list:
         flush()
         placed.sort(key=lambda t: t[0])
         items.extend(item for _, item in placed)
+    _signature_block(items, layouts)
     return _assemble(items, layouts)
+
+
+def _signature_block(items: list[tuple], layouts: list[PageLayout]) -> None:
+    """The document's closing paragraphs, when they all stand in the right half of the text
+    area with nothing on the left (the signer's title and name), become a two-column LAYOUT
+    table with its left column empty, as Word lays them out."""
+    k = len(items)
+    while k > 0 and items[k - 1][0] == "para":
+        rows, fr = items[k - 1][1]
+        right = all(r.x0 >= fr.left + 0.35 * fr.width and (r.x0 + r.x1) / 2 >= fr.left + 0.55 * fr.width
+                    for r in rows)
+        if not right or len(rows) > 3 or (k < len(items) and items[k][2] - items[k - 1][2] > 1):
+            break
+        k -= 1
+    if len(items) - k < 2:
+        return
+    rows = [r for _, (rs, _), _ in items[k:] for r in rs]
+    fr = items[k][1][1]
+    dpi = layouts[0].page.dpi
+    table = zone_table(rows, fr.left, min(r.x0 for r in rows), dpi)
+    items[k:] = [("layout", table, items[k][2])]
 
 
 def _assemble(items: list[tuple], layouts: list[PageLayout]) -> list:

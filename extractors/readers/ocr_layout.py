@@ -416,6 +416,27 @@ def build_grids(hs: list[Segment], vs: list[Segment], dpi: int = 300) -> list[Gr
     return [g for g in grids if g is not None]
 
 
+def outer_borders(grid: Grid, vs: list[Segment], dpi: int = 300) -> list[Segment]:
+    """A table drawn with faint outer borders: the vertical line just outside its left or right
+    edge (within 15% of its width) whose pieces run along most of its height, which the rows'
+    lines, fading towards the edge, did not reach. Returns that line's pieces."""
+    x0, y0, x1, y1 = grid.box
+    tol = max(4.0, dpi / 30)
+    reach = 0.15 * (x1 - x0)
+    out: list[Segment] = []
+    for side in (-1, 1):
+        edge = x0 if side < 0 else x1
+        outside = [v for v in vs if tol < (edge - v.pos) * -side <= reach]
+        best, best_cover = None, 0.6
+        for v in outside:
+            cover = _covered(outside, v.pos, y0, y1, tol)
+            if cover >= best_cover:
+                best, best_cover = v, cover
+        if best is not None:
+            out.extend(v for v in outside if abs(v.pos - best.pos) <= tol + v.thick / 2)
+    return out
+
+
 def faint_rulings(gray: np.ndarray, grid: Grid, dpi: int = 300,
                   candidates: list[Segment] = ()) -> list[Segment]:
     """Horizontal lines too faint or worn to make the table on their own (faded photocopies),
@@ -469,6 +490,28 @@ def faint_rulings(gray: np.ndarray, grid: Grid, dpi: int = 300,
                 known.append(Segment(float(grid.ys[k]), int(grid.xs[c]), int(grid.xs[c + 1]), 1))
             elif grid.ys[0] < yy < grid.ys[-1]:
                 new.setdefault(c, []).append((c, yy))
+    # Open pieces of known boundaries with a trace of a line (a faded stretch, maybe drifted by
+    # the skew): near the boundary, a thin darker band with blank paper a few pixels above and
+    # below it (text near a boundary spreads its ink over many rows).
+    near, gap = int(max(5, dpi // 20)), int(max(3, dpi // 40))
+    for k in range(grid.n_rows - 1):
+        y = int(round(grid.ys[k + 1])) - y0
+        lo, hi = max(0, y - near - gap), min(dark.shape[0], y + near + gap + 1)
+        for c in range(grid.n_cols):
+            if not grid.h_open[k][c]:
+                continue
+            a, b = int(grid.xs[c] - x0) + pad, int(grid.xs[c + 1] - x0) - pad
+            if b - a < dpi // 20:
+                continue
+            frac = dark[lo:hi, a:b].mean(axis=1)
+            i0, i1 = max(0, y - near - lo), min(frac.size, y + near + 1 - lo)
+            if i1 <= i0:
+                continue
+            p = i0 + int(np.argmax(frac[i0:i1]))
+            peak = float(frac[p])
+            around = max(frac[p - gap] if p - gap >= 0 else 0.0, frac[p + gap] if p + gap < frac.size else 0.0)
+            if peak >= 0.1 and around <= 0.4 * peak:
+                known.append(Segment(float(grid.ys[k + 1]), int(grid.xs[c]), int(grid.xs[c + 1]), 1))
     # New boundaries: the same line in two columns, or in one wide column.
     cands = sorted({(yy, c) for lst in new.values() for c, yy in lst})
     out = list({(s.pos, s.start): s for s in known}.values())

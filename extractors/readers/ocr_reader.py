@@ -58,6 +58,12 @@ def read_scanned_pdf(path: str | Path) -> Document:
         raise ConversionError(p, f"cannot assemble the OCR result ({type(e).__name__}: {e})") from e
     for i, b in enumerate(blocks):
         b.provenance.block = i
+        for c in getattr(b, "cells", ()):
+            c.provenance.block = i
+            c.provenance.table = b.provenance.table
+            for para in c.paragraphs:
+                para.provenance.block, para.provenance.table = i, b.provenance.table
+                para.provenance.row, para.provenance.col = c.row, c.col
     return Document(
         source=Source(path=str(p), sha256=sha, format=Format.SCANNED_PDF, size=p.stat().st_size,
                       page_count=len(pages), ocr=True, ocr_confidence=mean_confidence(pages),

@@ -23,10 +23,6 @@ _NUMERIC = re.compile(r"^[(\[]?[-+]?[0-9OolI|.,]+%?[)\].,;:]?$")
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "|": "1"})
 
 
-def _base(c: str) -> str:
-    return unicodedata.normalize("NFD", c)[0]
-
-
 def _toned(c: str) -> bool:
     """A Vietnamese letter written with a diacritic (not plain ASCII)."""
     return c.isalpha() and not c.isascii()

@@ -4,8 +4,9 @@ Word lays these out as borderless tables, so the PDF shows lines whose baseline 
 pieces of text far apart. A region starts at such a split row and grows over the neighbouring
 rows that are split at the same place or sit wholly on one side of the gutter. Each column's
 lines are grouped into paragraphs (each line is one when the block was typed with a tab stop);
-a paragraph starting in either column starts a grid row. The result is a LAYOUT `Table` whose
-grid reads row by row like the Word original.
+a paragraph set apart from the line above it starts a grid row (paragraphs of one cell follow at
+the line pitch). The result is a LAYOUT `Table` whose grid reads row by row like the Word
+original.
 """
 from __future__ import annotations
 
@@ -56,14 +57,18 @@ def _sides(row: list[Line]) -> tuple[list[Line], list[Line]]:
 def _fits(row: list[Line], lo: float, hi: float, frame: Frame) -> tuple[float, float] | None:
     """The narrowed gutter if `row` fits a region with gutter [lo, hi], else None. A lone line
     centred on the page is a title, not a column's text."""
-    if len(row) >= 2:
-        left, right = _sides(row)
-        nlo, nhi = max(lo, max(ln.x1 for ln in left)), min(hi, min(ln.x0 for ln in right))
+    mid = (lo + hi) / 2
+    x0, x1 = min(ln.x0 for ln in row), max(ln.x1 for ln in row)
+    if len(row) >= 2 and (x1 <= mid or x0 >= mid):  # pieces of one column ("ngày    tháng")
+        nlo, nhi = (max(lo, x1), hi) if x1 <= mid else (lo, min(hi, x0))
+    elif len(row) >= 2:
+        # split the row at the gap that lies best over the gutter
+        k = max(range(len(row) - 1), key=lambda i: min(hi, row[i + 1].x0) - max(lo, row[i].x1))
+        nlo, nhi = max(lo, row[k].x1), min(hi, row[k + 1].x0)
     elif len(row) == 1:
         ln = row[0]
         if abs((ln.x0 + ln.x1) / 2 - (frame.left + frame.right) / 2) <= max(4.0, 0.03 * frame.width):
             return None
-        mid = (lo + hi) / 2
         if ln.x1 <= mid:
             nlo, nhi = max(lo, ln.x1), hi
         elif ln.x0 >= mid:
@@ -175,11 +180,19 @@ def region_table(reg: Region, m: Metrics, decoder: PdfDecoder | None) -> Table:
             continue
         fr = Frame(min(ln.x0 for ln in col), max(ln.x1 for ln in col))
         col_paras.append([[ln] for ln in col] if tabbed else split(col, fr, m))
+    # A paragraph opens a grid row when it stands apart from the line above it (rows of a
+    # borderless table are spaced; paragraphs of one cell follow at the line pitch), or when
+    # the block was typed line by line with a tab stop.
     tol = 0.5 * min(ln.size for ln in reg.lines)
-    starts = sorted((p[0].page, p[0].baseline) for ps in col_paras for p in ps)
+    starts = sorted((p[0].page, p[0].baseline, p[0].size) for ps in col_paras for p in ps)
+    baselines = sorted((ln.page, ln.baseline) for ln in reg.lines)
     row_starts: list[tuple[int, float]] = []
-    for pg, bl in starts:
-        if not row_starts or pg != row_starts[-1][0] or bl - row_starts[-1][1] > tol:
+    for pg, bl, size in starts:
+        if row_starts and pg == row_starts[-1][0] and bl - row_starts[-1][1] <= tol:
+            continue  # beside a paragraph that opened this row
+        above = [b for p2, b in baselines if p2 == pg and b < bl - tol]
+        apart = not above or bl - max(above) > m.pitch(size) + max(2.0, 0.15 * size)
+        if not row_starts or pg != row_starts[-1][0] or apart or tabbed:
             row_starts.append((pg, bl))
 
     def row_of(p: list[Line]) -> int:

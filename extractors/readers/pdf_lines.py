@@ -71,6 +71,7 @@ class Line:
     artifact: bool = False  # every glyph is tagged as a PDF artifact (page furniture)
     n_in_row: int = 1  # how many lines share this baseline
     word1_x1: float = 0.0  # right edge of the line's first word
+    wordn_x0: float = 0.0  # left edge of its last word
 
     @property
     def text(self) -> str:
@@ -187,6 +188,7 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
     top = bottom = baseline = None
     out_any = False
     word1_x1 = None
+    wordn_x0 = None
     big = 0.0
     top_size = max(c["size"] for c in seg)
     base = next(_baseline(c) for c in seg if c["size"] == top_size)
@@ -196,8 +198,8 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
             pending = True
             continue
         size = c["size"]
-        if (size <= 0.8 * top_size and t in _MARKS and spans and not pending
-                and base - _baseline(c) > 0.2 * top_size and spans[-1].text[-1:] not in "mM"):
+        if (size <= 0.8 * top_size and t in _MARKS and spans
+                and base - _baseline(c) > 0.2 * top_size and spans[-1].text.rstrip()[-1:] not in "mM"):
             prev = c  # a superscript footnote mark after a word ("tỉnh¹"): not text ("m²" stays)
             continue
         if prev is not None and c["x0"] - prev["x1"] > SPACE_GAP_EM * size:
@@ -209,6 +211,7 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
             spans[-1].text += " "
             if word1_x1 is None:
                 word1_x1 = prev["x1"]
+            wordn_x0 = c["x0"]
         pending = False
         s = spans[-1] if spans else None
         if s is not None and s.font == name and s.bold == bold and s.italic == italic:
@@ -230,6 +233,7 @@ def _make_line(seg: list[dict], page: int, row: int) -> Line:
         page=page, row=row, x0=x0, x1=x1, top=top, bottom=bottom, baseline=baseline,
         size=max(sizes, key=sizes.get), spans=spans, artifact=artifact,
         word1_x1=word1_x1 if word1_x1 is not None else x1,
+        wordn_x0=wordn_x0 if wordn_x0 is not None else x0,
     )
 
 
@@ -249,6 +253,7 @@ def merge_lines(lines: list[Line]) -> Line:
         top=min(ln.top for ln in lines), bottom=max(ln.bottom for ln in lines),
         baseline=first.baseline, size=max((ln.size for ln in lines), key=[ln.size for ln in lines].count),
         spans=spans, artifact=all(ln.artifact for ln in lines), n_in_row=1, word1_x1=first.word1_x1,
+        wordn_x0=lines[-1].wordn_x0,
     )
 
 
@@ -265,9 +270,11 @@ def page_lines(chars: list[dict], page: int, row_start: int = 0) -> list[Line]:
 
 
 def rotated_text(chars: list[dict]) -> str:
-    """Text of non-upright characters (vertical table headers), read bottom to top per column."""
+    """Text set sideways (a table's vertical header), column by column: read upwards when the
+    glyphs turn left, downwards when they turn right."""
     cs = [c for c in chars if not c.get("upright", True) and c["text"].strip()]
     if not cs:
         return ""
-    cs.sort(key=lambda c: (round(c["x0"]), -c["bottom"]))
+    up = (cs[0].get("matrix") or (0, 1))[1] > 0
+    cs.sort(key=lambda c: (round(c["x0"] / 2), -c["bottom"] if up else c["top"]))
     return "".join(c["text"] for c in cs)

@@ -3,15 +3,17 @@
 A new paragraph starts where a typist pressed Enter, which a PDF shows as: a larger vertical
 gap than the line pitch, a change of font size, a previous line that stopped although the next
 word would have fitted (the last line of a paragraph), a first-line indent after continuation
-lines, a return to the margin after indented lines, a change between centred and flush text, a
-bold line start after a finished sentence, or a line opening with a section number / bullet
-("I.", "1.", "2.1:", "a)", "-") after a finished line. Alignment is estimated from the lines'
-positions within their frame (the body's margins, a table cell, a layout column).
+lines, a return to the margin after indented lines, a bold heading line after a finished
+sentence, or a line opening with a section number / bullet ("I.", "1.", "2.1:", "a)", "-")
+after a finished line. Alignment is estimated from the lines' positions within their frame (the
+body's margins, a table cell, a layout column). Lines are joined with a space, except where the
+break fell inside a word.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
 from extractors.readers.common import clean_text, nfc
 from extractors.readers.pdf_decode import PdfDecoder
 from extractors.readers.pdf_lines import Line
@@ -21,6 +23,7 @@ MARKER = re.compile(
     r"^(?:(?:[IVXLCDM]{1,6}[.):]|\d{1,3}(?:\.\d{1,3}){0,3}[.):]|[a-zđ][.)]|\(\d{1,3}\)|\([a-zđ]\))(?!\d)"
     r"|[-–—+•●○▪■◦*·](?=\s)|[-–—](?=\S))"
 )
+_CLOSING = set(")]}.,;:!?%…”»")  # no line starts with these by choice: the break was forced
 _HYPHEN_END = re.compile(r"\w[-‐/]$")  # a line broken inside "49-KL/TW", "9,49/9,5"
 _END = re.compile(r"[.:;!?…)\"”»]\s*$")
 _RUN_FIX = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
@@ -81,11 +84,13 @@ def is_break(a: Line, b: Line, para: list[Line], frame: Frame, m: Metrics) -> bo
     if would_fit(a, b, frame):
         return True
     btext = b.text
-    a_done = bool(_END.search(a.text)) or frame.right - a.x1 > 0.8 * a.size
-    if a_done and MARKER.match(btext):
-        return True
-    if a_done and b.bold_start and not a.bold_end:
-        return True
+    a_short = frame.right - a.x1 > 0.8 * a.size
+    a_done = a_short or bool(_END.search(a.text))
+    mk = MARKER.match(btext)
+    if mk and (a_short if mk.group().startswith("(") else a_done):
+        return True  # "(1) … (2) …" enumerations also run inside a paragraph
+    if a_done and b.bold_start and not a.bold_end and (mk or all(s.bold for s in b.spans if s.text.strip())):
+        return True  # a bold heading line after a finished sentence
     indent = 0.8 * size
     if len(para) >= 2:
         if b.x0 > a.x0 + indent:  # first-line indent after continuation lines
@@ -119,14 +124,37 @@ def alignment(lines: list[Line], frame: Frame) -> Alignment:
     return Alignment.LEFT
 
 
-def runs_of(lines: list[Line], decoder: PdfDecoder | None = None) -> list[Run]:
-    """The paragraph's runs: spans decoded (per line), then merged by bold/italic."""
+def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
+    """The line break falls inside a word: a ends in a hyphen or slash glued to its word
+    ("49-" / "KL/TW"), b opens with closing punctuation ("2025" / ")"), or a word too long for
+    the frame was broken where the line was full ("125.71" / "2" in a narrow cell): letters or
+    digits meet at the break, a's last word and b's first word do not fit on one line together,
+    and the word fills line a or line b alone."""
+    at, bt = a.text, b.text
+    if _HYPHEN_END.search(at) or bt[:1] in _CLOSING:
+        return True
+    if frame is None or frame.right - a.x1 > 0.6 * a.size:
+        return False
+    if not (at[-1:].isalnum() and bt[:1].isalnum()):
+        return False  # a break next to punctuation or a space is a break opportunity
+    last, first = a.x1 - a.wordn_x0, b.word1_x1 - b.x0
+    if last + first <= frame.width:
+        return False  # the whole word would have fitted on line b: the break was chosen
+    n_first = len(bt.split(" ", 1)[0]) or 1
+    fills_a = a.wordn_x0 - a.x0 < 0.5 and (a.x1 - a.x0) + first / n_first > frame.width - 0.3 * a.size
+    return fills_a or first >= frame.width - 0.25 * b.size
+
+
+def runs_of(lines: list[Line], decoder: PdfDecoder | None = None,
+            frame: Frame | None = None) -> list[Run]:
+    """The paragraph's runs: spans decoded (per line), then merged by bold/italic; lines are
+    joined with a space unless the break was inside a word."""
     pieces: list[tuple[str, bool, bool, str]] = []
     for li, ln in enumerate(lines):
         texts = decoder.spans(ln) if decoder is not None else [s.text for s in ln.spans]
         for si, (sp, text) in enumerate(zip(ln.spans, texts)):
             if si == len(ln.spans) - 1 and li < len(lines) - 1 and not text.endswith(" "):
-                if not _HYPHEN_END.search(text):
+                if not broken_word(ln, lines[li + 1], frame):
                     text += " "
             pieces.append((text, sp.bold, sp.italic, sp.font))
     runs: list[Run] = []
@@ -148,7 +176,7 @@ def runs_of(lines: list[Line], decoder: PdfDecoder | None = None) -> list[Run]:
 
 def make_paragraph(lines: list[Line], frame: Frame, decoder: PdfDecoder | None = None,
                    prov: Provenance | None = None) -> Paragraph:
-    runs = runs_of(lines, decoder)
+    runs = runs_of(lines, decoder, frame)
     sizes: dict[float, int] = {}
     for ln in lines:
         for sp in ln.spans:

@@ -9,8 +9,9 @@ a page that continues the table at the bottom of the previous one is joined to i
 header row dropped), and so is a paragraph broken by the page end. Every block and cell carries
 its page(s) and bounding box.
 
-Speed: each page's characters and drawing objects are parsed once by pdfplumber and reused;
-nothing calls extract_text/extract_words.
+Text set sideways is read only inside table cells (vertical column headers); elsewhere it is
+margin decoration. Speed: each page's characters and drawing objects are parsed once by
+pdfplumber and reused; nothing calls extract_text/extract_words.
 """
 from __future__ import annotations
 
@@ -21,17 +22,17 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractors.readers.common import sha256_file
+from extractors.readers.common import clean_text, sha256_file
 from extractors.readers.pdf_furniture import furniture
 from extractors.readers.pdf_layout import find_regions, region_table, signature_block
-from extractors.readers.pdf_lines import Line, merge_lines, page_lines
 from extractors.readers.pdf_decode import PdfDecoder
+from extractors.readers.pdf_lines import Line, merge_lines, page_lines, rotated_text
 from extractors.readers.pdf_paragraphs import MARKER, Frame, Metrics, make_paragraph, split, would_fit
 from extractors.readers.pdf_tables import Grid, assign_chars, find_grids, has_text, same_columns
 from models.document import (
-    Cell, Document, Format, Paragraph, Provenance, Source, Table, TableRole,
+    Cell, Document, Format, Paragraph, Provenance, Run, Source, Table, TableRole,
 )
-from models.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
+from models.errors import ConversionError, CorruptFileError, EmptyFileError, EncryptedFileError
 
 FOOTNOTE_STYLE = "footnote"  # Paragraph.style of a page's footnotes
 MIN_TEXT_CHARS = 30  # a page with fewer visible characters has no usable text layer
@@ -70,8 +71,6 @@ def _read_scanned(path: Path) -> Document:
     try:
         from extractors.readers.ocr_reader import read_scanned_pdf
     except ImportError as e:
-        from models.errors import ConversionError
-
         raise ConversionError(path, "scanned PDF: the OCR reader is not available") from e
     return read_scanned_pdf(path)
 
@@ -86,7 +85,8 @@ class PageData:
     grids: list[Grid]
     lines: list[Line]
     frame: Frame | None = None
-    blocks: list = field(default_factory=list)  # ("para", lines, frame) | ("grid", Grid) | ("layout", Region)
+    # in reading order: ("para"|"note", lines, frame) | ("grid", Grid) | ("layout", Region)
+    blocks: list = field(default_factory=list)
 
 
 def _frame(lines: list[Line]) -> Frame | None:
@@ -209,6 +209,9 @@ def _grid_cells(g: Grid, m: Metrics, decoder: PdfDecoder) -> list[Cell]:
     cells = []
     for gc in g.cells:
         paras = _cell_paragraphs(gc.lines, gc.bbox, m, decoder)
+        sideways = "" if paras else clean_text(rotated_text(gc.chars))
+        if sideways:
+            paras = [Paragraph(text=sideways, runs=[Run(text=sideways)])]
         for p in paras:
             p.provenance.row, p.provenance.col = gc.row, gc.col
         cells.append(Cell(
@@ -254,7 +257,7 @@ def _split_row(cells: list[Cell], last: int, cont: list[Cell]) -> bool:
     no row number of its own, and each of its texts carries on a text of the row above in
     mid-sentence (one of them at least starts in lower case or with punctuation)."""
     filled = [c for c in cont if c.text]
-    if not filled or any(c.row_span != 1 for c in cont):
+    if not filled or any(c.row_span != 1 for c in filled):
         return False
     if any(c.col == 0 and c.text for c in cont):
         return False
@@ -307,8 +310,11 @@ def _table(grids: list[Grid], m: Metrics, decoder: PdfDecoder) -> Table:
             _merge_into(cells, n_rows - 1, cont)
             skip += 1
         for c in more:
-            if c.row < skip:
+            if c.row + c.row_span <= skip:
                 continue
+            if c.row < skip:  # an empty cell reaching below the dropped rows keeps that part
+                c.row_span -= skip - c.row
+                c.row = skip
             c.row += n_rows - skip
             c.provenance.row = c.row
             for p in c.paragraphs:
@@ -372,16 +378,16 @@ def _closing_signature(seq: list) -> None:
     seq.append(("layout", reg))
 
 
-def _carry_target(seq: list, start: int, stop: int, m: Metrics) -> int | None:
+def _carry_target(seq: list, start: int, stop: int) -> int | None:
     """Index of the previous page's last block a new page may continue, looking past footnotes
-    (small-type paragraphs) at the page foot."""
+    at the page foot."""
     k = stop - 1
     while k >= start and seq[k][0] == "note":
         k -= 1
     return k if k >= start else None
 
 
-def _join_pages(pages: list[PageData], m: Metrics) -> list:
+def _join_pages(pages: list[PageData]) -> list:
     """The document's blocks in order, with tables and paragraphs cut by a page end joined.
     Items: ("para"|"note", lines, frame) | ("grids", [Grid, ...]) | ("layout", Region)."""
     seq: list = []
@@ -389,7 +395,7 @@ def _join_pages(pages: list[PageData], m: Metrics) -> list:
     for pg in pages:
         start = len(seq)
         for i, b in enumerate(pg.blocks):
-            j = _carry_target(seq, *prev, m) if i == 0 and prev is not None else None
+            j = _carry_target(seq, *prev) if i == 0 and prev is not None else None
             if j is not None:
                 last = seq[j]
                 if b[0] == "grid" and last[0] == "grids" and _joins_table(last[1][-1], b[1]):
@@ -405,7 +411,7 @@ def _join_pages(pages: list[PageData], m: Metrics) -> list:
 
 
 def _assemble(pages: list[PageData], m: Metrics, decoder: PdfDecoder) -> list:
-    seq = _join_pages(pages, m)
+    seq = _join_pages(pages)
     _closing_signature(seq)
     blocks: list = []
     n_tables = 0
@@ -434,64 +440,73 @@ def _assemble(pages: list[PageData], m: Metrics, decoder: PdfDecoder) -> list:
 
 # -- entry point --------------------------------------------------------------------------
 
-def read_pdf(path: str | Path) -> Document:
-    """Read a PDF; scanned ones go to the OCR reader."""
-    p = Path(path)
-    pdf = _open(p)
+def _page_chars(pdf, path: Path) -> list[list[dict]]:
     try:
+        chars = [page.chars for page in pdf.pages]
+    except Exception as e:  # pdfminer chokes on a damaged content stream
+        raise CorruptFileError(path, f"damaged PDF content ({type(e).__name__}: {e})") from e
+    if not chars:
+        raise CorruptFileError(path, "PDF has no pages")
+    return chars
+
+
+def _analyse_pages(pdf, all_chars: list[list[dict]]) -> list[PageData]:
+    """Per page: its bordered tables (with their cells' lines) and the other text lines."""
+    pages: list[PageData] = []
+    for i, (page, chars) in enumerate(zip(pdf.pages, all_chars), start=1):
         try:
-            all_chars = [page.chars for page in pdf.pages]
-        except InputError:
-            raise
-        except Exception as e:
-            raise CorruptFileError(p, f"damaged PDF content ({type(e).__name__}: {e})") from e
-        if not all_chars:
-            raise CorruptFileError(p, "PDF has no pages")
-        if needs_ocr(pdf, all_chars):
-            pdf.close()
-            return _read_scanned(p)
-        if not any(_visible(cs) for cs in all_chars):
-            raise EmptyFileError(p, "PDF has no text and no images")
-        pages: list[PageData] = []
-        for i, (page, chars) in enumerate(zip(pdf.pages, all_chars), start=1):
-            try:
-                grids = find_grids(page, i)
-            except Exception:  # a drawing the table finder cannot digest: read the page as text
-                grids = []
-            rest = assign_chars(grids, chars)
-            kept = []
-            for g in grids:
-                if has_text(g):
-                    kept.append(g)
-                    for c in g.cells:
-                        c.lines = page_lines(c.chars, i) if c.chars else []
-                else:
-                    for c in g.cells:
-                        rest.extend(c.chars)
-            lines = page_lines(rest, i, row_start=0)
-            pages.append(PageData(i, float(page.width), float(page.height), kept, lines))
-        n_pages = len(pages)
-        drop = furniture([pg.lines for pg in pages], [pg.height for pg in pages])
-        if drop:
-            for pg in pages:
-                pg.lines = [ln for ln in pg.lines if id(ln) not in drop]
-        m = _metrics(pages)
-        doc_frame = _frame([ln for pg in pages for ln in pg.lines]) or Frame(0, max(pg.width for pg in pages))
-        decoder = PdfDecoder([ln for pg in pages for ln in pg.lines]
-                             + [ln for pg in pages for g in pg.grids for c in g.cells for ln in c.lines])
-        common_width = Counter(round(pg.width) for pg in pages).most_common(1)[0][0]
+            grids = find_grids(page, i)
+        except Exception:  # a drawing the table finder cannot digest: read the page as text
+            grids = []
+        rest = assign_chars(grids, chars)
+        kept = []
+        for g in grids:
+            if has_text(g):
+                kept.append(g)
+                for c in g.cells:
+                    c.lines = page_lines(c.chars, i) if c.chars else []
+            else:  # ruled background without text: its characters are ordinary text
+                for c in g.cells:
+                    rest.extend(c.chars)
+        pages.append(PageData(i, float(page.width), float(page.height), kept, page_lines(rest, i)))
+    return pages
+
+
+def _lay_out(pages: list[PageData]) -> tuple[list, PdfDecoder]:
+    """Drop furniture, learn the document's typography, lay out every page, join pages."""
+    drop = furniture([pg.lines for pg in pages], [pg.height for pg in pages])
+    if drop:
         for pg in pages:
-            base = doc_frame
-            if abs(pg.width - common_width) > 5:  # a landscape (or odd-sized) page: same margins
-                base = Frame(doc_frame.left, pg.width - (common_width - doc_frame.right))
-            fr = _frame(pg.lines) if len(pg.lines) >= 8 else None
-            if fr is None or fr.width < 0.6 * base.width:
-                fr = base
-            pg.frame = fr
-            _page_blocks(pg, m, fr)
-        blocks = _assemble(pages, m, decoder)
-    finally:
-        pdf.close()
+            pg.lines = [ln for ln in pg.lines if id(ln) not in drop]
+    m = _metrics(pages)
+    all_lines = [ln for pg in pages for ln in pg.lines]
+    doc_frame = _frame(all_lines) or Frame(0, max(pg.width for pg in pages))
+    decoder = PdfDecoder(all_lines + [ln for pg in pages for g in pg.grids for c in g.cells
+                                      for ln in c.lines])
+    common_width = Counter(round(pg.width) for pg in pages).most_common(1)[0][0]
+    for pg in pages:
+        base = doc_frame
+        if abs(pg.width - common_width) > 5:  # a landscape (or odd-sized) page: same margins
+            base = Frame(doc_frame.left, pg.width - (common_width - doc_frame.right))
+        fr = _frame(pg.lines) if len(pg.lines) >= 8 else None
+        pg.frame = fr if fr is not None and fr.width >= 0.6 * base.width else base
+        _page_blocks(pg, m, pg.frame)
+    return _assemble(pages, m, decoder), decoder
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a PDF; one without a usable text layer goes to the OCR reader."""
+    p = Path(path)
+    with _open(p) as pdf:
+        all_chars = _page_chars(pdf, p)
+        scanned = needs_ocr(pdf, all_chars)
+        if not scanned:
+            if not any(_visible(cs) for cs in all_chars):
+                raise EmptyFileError(p, "PDF has no text and no images")
+            blocks, decoder = _lay_out(_analyse_pages(pdf, all_chars))
+            n_pages = len(all_chars)
+    if scanned:
+        return _read_scanned(p)
     return Document(
         source=Source(path=str(p), sha256=sha256_file(p), format=Format.PDF, size=p.stat().st_size,
                       page_count=n_pages, encoding=decoder.encoding()),

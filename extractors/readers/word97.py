@@ -15,6 +15,7 @@ Reference: [MS-CFB] and [MS-DOC] (FIB, Clx/PlcPcd, PlcBtePapx/PapxFkp, PlcfSed).
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -284,7 +285,7 @@ def _piece_text(wd: bytes, p: _Piece) -> str:
     return wd[p.fc:p.fc + 2 * n].decode("utf-16-le", "replace")
 
 
-def _paragraph_in_table(wd: bytes, table: bytes, fib: _Fib) -> callable:
+def _paragraph_in_table(wd: bytes, table: bytes, fib: _Fib) -> Callable[[int], bool | None]:
     """fc → whether the paragraph whose mark is at byte fc is in a table (PAPX lookup)."""
     fc_b, lcb_b = fib.pair(13)
     plc = table[fc_b:fc_b + lcb_b]

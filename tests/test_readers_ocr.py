@@ -1,0 +1,388 @@
+"""The OCR reader for scanned PDFs: each sample scan reads like its Word original (body text,
+layout blocks, the data table joined across pages with its merged header cells and "8.28" as
+written), the real scanned financial report reads with its table, provenance on every block and
+cell, one OCR pass per file (disk cache, a corrupt entry rewritten), typed errors when Tesseract
+is missing or times out; plus unit tests of the grid finder and the OCR text repairs on
+synthetic input.
+
+Fairness of the text comparison: both readings are compared as `Document.body_text()` (all
+blocks, table rows tab-separated). The OCR reader, like the Word reader, makes the borderless
+header/signature blocks LAYOUT tables, so the two bodies have the same shape; the similarity
+folds white space, so tabs, line breaks and paragraph splits do not count, only characters.
+"""
+from __future__ import annotations
+
+import re
+import time
+import unicodedata
+from difflib import SequenceMatcher
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import DOCS, FIXTURES, REAL, REPORTS
+from extractors.readers import ocr_cache, ocr_engine, read_document
+from extractors.readers.common import clean_text
+from extractors.readers.ocr_layout import build_grids, erase_rulings, estimate_skew, find_rulings
+from extractors.readers.ocr_reader import read_scanned_pdf
+from extractors.readers.ocr_text import fix_label, fix_words, is_noise
+from extractors.readers.similarity import text_similarity
+from models.document import Format, Paragraph, Table, TableRole
+from models.errors import ConversionError, InputError
+
+MIN_SIMILARITY = 0.90
+MIN_CELL_AGREEMENT = 0.70
+OWN_SCANS = sorted((FIXTURES / "corpus" / "docs").glob("*.scan.pdf"))
+
+pytestmark = pytest.mark.slow  # Tesseract (cached on disk after the first run)
+
+
+@lru_cache(maxsize=None)
+def scan(path: str):
+    return read_scanned_pdf(path)
+
+
+@lru_cache(maxsize=None)
+def word(path: str):
+    return read_document(path)
+
+
+def strict_similarity(a: str, b: str) -> float:
+    """difflib's character ratio on NFC text with white space folded (autojunk off)."""
+    def norm(t: str) -> str:
+        return re.sub(r"\s+", " ", unicodedata.normalize("NFC", t)).strip()
+    return SequenceMatcher(None, norm(a), norm(b), autojunk=False).ratio()
+
+
+def data_tables(doc) -> list[Table]:
+    return [t for t in doc.tables if t.role == TableRole.DATA]
+
+
+# -- the sample reports: scan against Word ------------------------------------------------
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_scan_text_agrees_with_docx(corpus, name):
+    ocr = scan(str(DOCS / f"{name}.scan.pdf"))
+    ref = word(str(DOCS / f"{name}.docx"))
+    sim = text_similarity(ocr.body_text(), ref.body_text())
+    strict = strict_similarity(ocr.body_text(), ref.body_text())
+    print(f"\n{name}.scan.pdf vs .docx: text_similarity={sim:.4f} strict difflib ratio={strict:.4f}")
+    assert strict >= MIN_SIMILARITY
+    assert sim >= MIN_SIMILARITY
+    # paragraphs, not lines: about as many as the Word original, and layout blocks as tables
+    n_ocr, n_ref = len(ocr.paragraphs), len(ref.paragraphs)
+    print(f"  paragraphs {n_ocr} (Word {n_ref}); tables {[(t.role.value, t.n_rows, t.n_cols) for t in ocr.tables]}")
+    assert abs(n_ocr - n_ref) <= max(3, 0.1 * n_ref)
+    assert [t for t in ocr.tables if t.role == TableRole.LAYOUT]
+
+
+@pytest.mark.parametrize("path", OWN_SCANS, ids=lambda p: p.name)
+def test_own_fixture_scans_agree_with_docx(path):
+    ocr = scan(str(path))
+    ref = word(str(path.with_name(path.name.replace(".scan.pdf", ".docx"))))
+    strict = strict_similarity(ocr.body_text(), ref.body_text())
+    print(f"\n{path.name} vs .docx: strict ratio={strict:.4f}")
+    assert strict >= MIN_SIMILARITY
+
+
+def test_scan_source(corpus):
+    for name in REPORTS:
+        doc = scan(str(DOCS / f"{name}.scan.pdf"))
+        src = doc.source
+        assert src.format == Format.SCANNED_PDF and src.ocr
+        assert src.page_count == 6
+        assert 80 <= src.ocr_confidence <= 100
+        assert src.converted_with and src.converted_with.startswith("tesseract")
+        assert len(src.sha256) == 64
+
+
+def test_duc_chinh_table_one_grid_across_pages(corpus):
+    ocr = scan(str(DOCS / "duc-chinh-2020-h1.scan.pdf"))
+    ref = word(str(DOCS / "duc-chinh-2020-h1.docx"))
+    tables = data_tables(ocr)
+    assert len(tables) == 1
+    t, u = tables[0], data_tables(ref)[0]
+    assert (t.n_cols, t.n_rows) == (5, 13)
+    assert t.provenance.pages == [4, 5]
+    # the merged header cells, as Word has them
+    spans = sorted((c.row, c.col, c.row_span, c.col_span) for c in t.cells if c.row_span > 1 or c.col_span > 1)
+    assert spans == sorted((c.row, c.col, c.row_span, c.col_span) for c in u.cells if c.row_span > 1 or c.col_span > 1)
+    g, h = t.grid(), u.grid()
+    pairs = [(clean_text(a), clean_text(b)) for ra, rb in zip(g, h) for a, b in zip(ra, rb)]
+    agree = sum(a == b for a, b in pairs) / len(pairs)
+    print(f"\nduc-chinh data table: {t.n_rows}x{t.n_cols}, cells equal to the docx grid: {agree:.3f}")
+    for a, b in pairs:
+        if a != b:
+            print(f"  OCR {a!r} vs Word {b!r}")
+    assert agree >= MIN_CELL_AGREEMENT
+    total = next(r for r in g if "Tổng số" in r[1])
+    assert total[2:4] == ["17", "8.28"]  # as written, not "828"
+
+
+def test_text_inside_tables_is_not_repeated(corpus):
+    ocr = scan(str(DOCS / "duc-chinh-2020-h1.scan.pdf"))
+    body = "\n".join(p.text for p in ocr.paragraphs)
+    assert "Chuyên đề Giáo dục môi trường" not in body
+    assert "Học nghề ngắn hạn" not in body
+
+
+def test_provenance_on_every_block_and_cell(corpus):
+    for path in [DOCS / f"{n}.scan.pdf" for n in REPORTS] + [REAL / "vbai_hhdn_BCTC_SCANNED.pdf"]:
+        doc = scan(str(path))
+        for i, b in enumerate(doc.blocks):
+            assert b.provenance.block == i
+            assert b.provenance.pages and b.provenance.bbox, (path.name, i)
+            x0, y0, x1, y1 = b.provenance.bbox
+            assert 0 <= x0 < x1 <= 600 and 0 <= y0 < y1 <= 850  # A4 in points
+            if isinstance(b, Table):
+                for c in b.cells:
+                    assert c.provenance.pages and c.provenance.bbox, (path.name, i, c.row, c.col)
+                    assert c.provenance.block == i and (c.provenance.row, c.provenance.col) == (c.row, c.col)
+
+
+def test_text_is_nfc_and_clean(corpus):
+    doc = scan(str(DOCS / "mao-khe-2021-chi-thi-04.scan.pdf"))
+    text = doc.body_text()
+    assert unicodedata.normalize("NFC", text) == text
+    for p in doc.paragraphs:
+        assert p.text == clean_text(p.text)
+        assert not any(r.bold for r in p.runs)  # bold cannot be told from a scan
+    centred = [p for p in doc.paragraphs if p.alignment and p.alignment.value == "center"]
+    assert any("BÁO CÁO" in p.text for p in centred)
+    sizes = [p.font_size for p in doc.paragraphs if p.font_size]
+    assert 11 <= sorted(sizes)[len(sizes) // 2] <= 15  # body text is 13 pt
+
+
+def test_section_numerals_repaired(corpus):
+    # Tesseract reads the bold "III." of a heading as "HI."
+    doc = scan(str(DOCS / "duc-chinh-2020-h1.scan.pdf"))
+    heads = [p.text for p in doc.paragraphs if re.match(r"^[IVXH]+\. ", p.text)]
+    print("\nheadings:", [h[:30] for h in heads])
+    assert [h.split(".")[0] for h in heads] == ["I", "II", "III", "IV", "V"]
+
+
+# -- the real scanned financial report ----------------------------------------------------
+
+def test_real_scanned_financial_report(corpus):
+    doc = scan(str(REAL / "vbai_hhdn_BCTC_SCANNED.pdf"))
+    assert doc.source.ocr and doc.source.page_count == 4
+    assert "ƣ" not in doc.body_text() and "Ƣ" not in doc.body_text()
+    tables = data_tables(doc)
+    print(f"\nBCTC: {[(t.n_rows, t.n_cols, t.provenance.pages) for t in tables]}, conf {doc.source.ocr_confidence}")
+    assert tables
+    main = tables[0]
+    assert main.n_cols == 3 and main.provenance.pages == [1, 2, 3]  # one table over three pages
+    amounts = [c.text for c in main.cells if c.col == 2]
+    assert "2,096,584,751" in amounts  # the TỔNG THU row, comma thousands as written
+    assert "72,341,446" in amounts  # the closing balance on page 3
+    money = [a for a in amounts if re.fullmatch(r"\d{1,3}(,\d{3})+", a)]
+    assert len(money) >= 0.8 * (main.n_rows - 1)
+    assert any(t.n_cols == 3 and 4 in t.provenance.pages for t in tables)  # page 4's own table
+
+
+def test_read_document_routes_scans_here(corpus):
+    doc = read_document(DOCS / "duc-chinh-2020-h1.scan.pdf")
+    assert doc.source.format == Format.SCANNED_PDF and doc.source.ocr
+    assert doc.body_text() == scan(str(DOCS / "duc-chinh-2020-h1.scan.pdf")).body_text()
+
+
+def test_seconds_per_page(corpus, tmp_path, monkeypatch):
+    """A fresh OCR (cache bypassed) of the real 4-page scan, pages spread over the CPUs."""
+    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path))
+    path = REAL / "vbai_hhdn_BCTC_SCANNED.pdf"
+    t0 = time.perf_counter()
+    doc = read_scanned_pdf(path)
+    per_page = (time.perf_counter() - t0) / doc.source.page_count
+    print(f"\nOCR: {per_page:.2f} s per page ({doc.source.page_count} pages, fresh, {ocr_engine.DPI} dpi)")
+    assert per_page < 20  # a loose bound: the machine is shared
+
+
+# -- cache and errors, on a small synthetic scan -------------------------------------------
+
+def _font(size: int):
+    from PIL import ImageFont
+
+    for name in ("DejaVuSerif.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"):
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    pytest.skip("no TrueType font to draw a test scan")
+
+
+def make_scan(path: Path) -> Path:
+    """A one-page image-only PDF (200 dpi, A5): a title, a paragraph and a ruled table whose
+    header cell spans two columns."""
+    import img2pdf
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (1169, 1654), 255)
+    d = ImageDraw.Draw(img)
+    big, body = _font(40), _font(30)
+    d.text((400, 120), "BÁO CÁO", font=big, fill=0)
+    d.text((120, 230), "Kết quả thực hiện nhiệm vụ năm 2023 của xã.", font=body, fill=0)
+    xs, ys = [120, 520, 800, 1050], [350, 430, 510, 590, 670]
+    for y in ys:
+        d.line([(xs[0], y), (xs[-1], y)], fill=0, width=3)
+    for i, x in enumerate(xs):
+        d.line([(x, ys[0]), (x, ys[-1])], fill=0, width=3)
+        if i == 2:  # no line between the two number columns in the header row: a merged cell
+            d.line([(x, ys[0]), (x, ys[1])], fill=255, width=3)
+    cells = [["Nội dung", "Số liệu", ""], ["Học sinh", "120", "45"], ["Giáo viên", "18", "7"],
+             ["Tổng số", "138", "52"]]
+    for r, row in enumerate(cells):
+        for c, text in enumerate(row):
+            if text:
+                d.text((xs[c] + 20, ys[r] + 20), text, font=body, fill=0)
+    png = path.with_suffix(".png")
+    img.save(png, dpi=(200, 200))
+    path.write_bytes(img2pdf.convert(str(png)))
+    return path
+
+
+@pytest.fixture()
+def small_scan(tmp_path, monkeypatch) -> Path:
+    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path / "cache"))
+    return make_scan(tmp_path / "small.pdf")
+
+
+def test_small_scan_reads_and_caches(small_scan, monkeypatch):
+    doc = read_scanned_pdf(small_scan)
+    assert any("BÁO CÁO" in p.text for p in doc.paragraphs)
+    assert any("nhiệm vụ năm 2023" in p.text for p in doc.paragraphs)
+    t = data_tables(doc)[0]
+    assert (t.n_rows, t.n_cols) == (4, 3)
+    head = t.cell_at(0, 1)
+    assert (head.col_span, head.text) == (2, "Số liệu")
+    assert t.grid()[3] == ["Tổng số", "138", "52"]
+    entries = list(ocr_cache.cache_dir().glob("*.json"))
+    assert len(entries) == 1
+    # a second reading does not run Tesseract
+    monkeypatch.setattr(ocr_engine, "ocr_pdf", lambda *a, **k: pytest.fail("OCR ran twice"))
+    again = read_scanned_pdf(small_scan)
+    assert again.body_text() == doc.body_text()
+
+
+def test_corrupt_cache_entry_is_rewritten(small_scan):
+    doc = read_scanned_pdf(small_scan)
+    (entry,) = ocr_cache.cache_dir().glob("*.json")
+    entry.write_text('{"format": 1, "key": "', encoding="utf-8")  # truncated
+    again = read_scanned_pdf(small_scan)
+    assert again.body_text() == doc.body_text()
+    import json
+
+    assert json.loads(entry.read_text(encoding="utf-8"))["pages"]
+
+
+def test_tesseract_missing_is_a_conversion_error(small_scan, monkeypatch, tmp_path):
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    ocr_engine.tesseract_version.cache_clear()
+    ocr_engine._languages.cache_clear()
+    try:
+        with pytest.raises(ConversionError) as e:
+            read_scanned_pdf(small_scan)
+        assert "small.pdf" in str(e.value) and "Tesseract" in str(e.value)
+        assert isinstance(e.value, InputError)
+    finally:
+        ocr_engine.tesseract_version.cache_clear()
+        ocr_engine._languages.cache_clear()
+
+
+def test_tesseract_timeout_is_a_conversion_error(small_scan, monkeypatch):
+    monkeypatch.setattr(ocr_engine, "PAGE_TIMEOUT", 0.01)
+    with pytest.raises(ConversionError) as e:
+        read_scanned_pdf(small_scan)
+    assert "small.pdf" in str(e.value) and "timed out" in str(e.value)
+
+
+def test_unreadable_pdf_is_a_conversion_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "bad.pdf"
+    bad.write_bytes(b"%PDF-1.4\n% truncated\n")
+    with pytest.raises(ConversionError) as e:
+        read_scanned_pdf(bad)
+    assert "bad.pdf" in str(e.value)
+
+
+# -- units: grids and text repairs --------------------------------------------------------
+
+def _page(lines_h, lines_v, shape=(600, 800), value=0):
+    img = np.full(shape, 255, dtype=np.uint8)
+    for y, x0, x1 in lines_h:
+        img[y - 1:y + 2, x0:x1] = value
+    for x, y0, y1 in lines_v:
+        img[y0:y1, x - 1:x + 2] = value
+    return img
+
+
+@pytest.mark.parametrize("value", [0, 175])  # black lines, and faded grey ones
+def test_grid_with_merged_cells(value):
+    xs, ys = [100, 300, 500, 700], [100, 180, 260, 340]
+    h = [(y, xs[0], xs[-1] + 1) for y in ys]
+    # header: columns 1-2 merged (no line at x=500 in row 0); rows 1-2 merged in column 0
+    v = [(xs[0], ys[0], ys[-1] + 1), (xs[1], ys[0], ys[-1] + 1), (xs[3], ys[0], ys[-1] + 1),
+         (xs[2], ys[1], ys[-1] + 1)]
+    img = _page(h, v, value=value)
+    img[ys[2] - 1:ys[2] + 2, xs[0]:xs[1]] = 255  # no line between rows 1 and 2 in column 0
+    hs, vs = find_rulings(img, 300)
+    (grid,) = build_grids(hs, vs, 300)
+    assert (grid.n_rows, grid.n_cols) == (3, 3)
+    spans = {(c.row, c.col): (c.row_span, c.col_span) for c in grid.cells}
+    assert spans[(0, 1)] == (1, 2)
+    assert spans[(1, 0)] == (2, 1)
+    assert len(grid.cells) == 3 * 3 - 2
+
+
+def test_text_rows_are_not_rulings():
+    img = _page([], [])
+    rng = np.random.default_rng(1)
+    for y in range(100, 500, 40):  # rows of "letters": short dark strokes
+        for x in range(100, 700, 14):
+            img[y:y + 20, x:x + 3] = 0
+            img[y:y + 3, x:x + 9] = 0 if rng.random() < 0.7 else 255
+    hs, vs = find_rulings(img, 300)
+    assert build_grids(hs, vs, 300) == []
+
+
+def test_skew_is_measured_and_lines_erased():
+    from PIL import Image
+
+    xs, ys = [100, 400, 700], [100, 200, 300, 400]
+    img = _page([(y, xs[0], xs[-1] + 1) for y in ys], [(x, ys[0], ys[-1] + 1) for x in xs])
+    img[140:160, 150:300] = 0  # some text-like ink
+    turned = np.asarray(Image.fromarray(img).rotate(-0.6, fillcolor=255))
+    assert abs(estimate_skew(turned, 300) - 0.6) <= 0.15
+    assert estimate_skew(img, 300) == 0.0
+    hs, vs = find_rulings(img, 300)
+    clean = erase_rulings(img, hs, vs, 300)
+    assert (clean[ys[1] - 1:ys[1] + 2, 120:380] == 255).all()
+    assert (clean[140:160, 150:300] == 0).all()  # the ink that is not a line stays
+
+
+def test_ocr_text_repairs():
+    assert fix_words(["năm", "2O2O"]) == ["năm", "2020"]
+    assert fix_words(["3l"]) == ["31"]
+    assert fix_words(["8.28"]) == ["8.28"]
+    assert fix_words(["II", "I", "Il"]) == ["II", "I", "Il"]
+    assert fix_words(["cơ", "sỞ"]) == ["cơ", "sở"]
+    assert fix_words(["TỈ", "lệ"]) == ["Tỉ", "lệ"]
+    assert fix_words(["dân", "chủ", "Ở", "cơ"]) == ["dân", "chủ", "ở", "cơ"]
+    assert fix_words(["UBND", "tỉnh"]) == ["UBND", "tỉnh"]
+    assert fix_words(["KẾT", "QUẢ", "đạt"])[:2] == ["KẾT", "QUẢ"]
+    assert fix_words(["Ðức"]) == ["Đức"]
+    assert fix_label("HI. Đánh giá") == "III. Đánh giá"
+    assert fix_label("H") == "II"
+    assert fix_label("HH. x") == "HH. x"
+    assert is_noise("_—", 60) and is_noise("©", 90) and not is_noise("14", 96)
+    assert not is_noise("Trong đó:", 0)  # Tesseract gives 0 to some clean italic lines
+
+
+def test_paragraphs_from_ocr_lines_are_whole(corpus):
+    doc = scan(str(DOCS / "duc-chinh-2020-h1.scan.pdf"))
+    texts = [p.text for p in doc.paragraphs]
+    assert any(t.startswith("Thực hiện nội dung chỉ đạo") and t.endswith("6 tháng đầu năm 2020;") for t in texts)
+    assert all(isinstance(b, (Paragraph, Table)) for b in doc.blocks)
