@@ -4,8 +4,11 @@ The rules live in a registry (checks.registry.RULES), one small module per rule 
 totals (total_mismatch), row_sums (row_sum_mismatch), prose_table (prose_table_mismatch),
 counts (count_mismatch), percentages (implausible_percentage, ratio_mismatch), references
 (reference_mismatch), sections (empty_section, numbering_error), malformed (malformed_number),
-metadata (missing_metadata). After the rules, linkers connect flags caused by one mistake
-(checks.linking). Flags are numbered "<rule>:<n>" in registry order.
+metadata (missing_metadata). They read the Report through checks.context.Ctx (sentences from
+Section.text, tables parsed by checks.tables_view, the section tree). After the rules, linkers
+(checks.linking) connect flags caused by one mistake (`related`), mark the flag on the likely
+culprit cell (`culprit`), and note OCR'd sources in the evidence. Flags come out in ORDER and are
+numbered "<rule>:<n>".
 """
 from __future__ import annotations
 

@@ -17,7 +17,8 @@ import re
 from dataclasses import dataclass, replace
 
 from checks.context import Ctx, Sentence
-from checks.lexicon import APPROX, ATTRIBUTE_WORDS, PART_TRIGGERS, PARTITIONS, SUBSET_MARKERS
+from checks.lexicon import (APPROX, ATTRIBUTE_WORDS, GENERIC_HEADS, PART_TRIGGERS, PARTITIONS,
+                            SUBSET_MARKERS)
 from checks.registry import make_flag, rule
 from checks.text import Mention, fold, same_kind, unit_head
 from checks.totals import as_number
@@ -167,7 +168,11 @@ def _same_units(whole: Mention, part: Mention) -> bool:
         return whole.kind == part.kind == "measure" and whole.head == part.head
     if whole.kind == "money" or part.kind == "money":
         return whole.kind == part.kind == "money"
-    return same_kind(whole, part)
+    if not same_kind(whole, part):
+        return False
+    if whole.kind == "person" or whole.head in GENERIC_HEADS:
+        return True
+    return bool(set(whole.unit.split()) & set(part.unit.split()))
 
 
 def _written(p: Mention) -> str:

@@ -68,6 +68,13 @@ NOT_MONEY_AFTER_DONG = ("chí", "bào", "nghiệp", "hương", "môn", "đội",
 MONEY_SCALE = {"nghìn tỷ": 1e12, "ngàn tỷ": 1e12, "tỷ": 1e9, "tỉ": 1e9, "triệu": 1e6,
                "nghìn": 1e3, "ngàn": 1e3}
 
+# Heads that name a whole of any members of its kind ("20 đơn vị, gồm 8 trường học, 5 trạm y tế").
+# Other wholes need a part that shares a word with them ("15 trường, trong đó 5 trường mầm non"):
+# "51 quyết định, trong đó 109 thủ tục" counts two different things.
+GENERIC_HEADS = frozenset({"đơn vị", "cơ sở", "tổ chức", "cơ quan", "văn bản", "tài liệu", "sản phẩm",
+                           "công trình", "hoạt động", "lượt", "hộ", "gia đình", "hộ gia đình", "con",
+                           "cái", "chiếc", "đầu mối", "điểm", "mô hình"})
+
 # Kinds whose numbers count discrete things (so "8.28" before them cannot be a decimal).
 COUNT_KINDS = frozenset({"person", "household", "visit", "org", "event", "document", "item"})
 

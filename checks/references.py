@@ -123,10 +123,12 @@ def citations(ctx: Ctx) -> list[Citation]:
                 c.issuer, c.date = full[0].issuer, full[0].date
         c.issuer = r.issuer or c.issuer
         c.date = r.date or c.date
-        dup = any(x.code == c.code and (fold(x.sentence) in fold(c.sentence) or fold(c.sentence) in fold(x.sentence))
-                  for x in mine)
-        if not dup:
+        dup = next((x for x in mine if x.code == c.code and (
+            fold(x.sentence) in fold(c.sentence) or fold(c.sentence) in fold(x.sentence))), None)
+        if dup is None:
             mine.append(c)
+        elif dup.location == Provenance():
+            dup.location = r.location
     return mine
 
 
@@ -170,7 +172,7 @@ def reference_mismatch(ctx: Ctx):
         exp_c = next(c for c in cs if _norm(c.issuer_code) == expected)
         for code in sorted(codes - {expected}):
             odd = [c for c in cs if _norm(c.issuer_code) == code]
-            first = odd[0]
+            first = next((c for c in odd if c.location != Provenance()), odd[0])
             issuer = next((c.issuer for c in cs if c.issuer), "?")
             yield make_flag(
                 "reference_mismatch", "default",

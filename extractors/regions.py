@@ -204,8 +204,10 @@ def find_front(doc: Document, ocr: bool = False) -> Front:
         if not t or _is_separator(t):
             i += 1
             continue
-        if parse_label(b.text, b.list_label, ocr) is not None:
+        if parse_label(b.text, b.list_label, ocr) is not None or is_signature_line(t):
             break
+        if front.type_block is None and not front.title_lines and b.alignment != Alignment.CENTER:
+            break  # without a type line, only a centred line is taken for the title
         if t.startswith("(") and n_words(t) <= 40:
             front.notes.append(t)
             i += 1

@@ -203,13 +203,12 @@ def serve_cmd(
     from pipeline.prefect_env import configure
 
     configure()
-    from prefect.schedules import Cron
+    from prefect import serve
 
-    from pipeline.flows import ingest
+    from pipeline.flows import nightly_deployment
 
-    ingest.serve(name=name, schedule=Cron(cron, timezone=timezone),
-                 parameters={"source": str(source.resolve()), "db_url": _db(db), "pattern": pattern,
-                             "workers": workers})
+    serve(nightly_deployment(str(source), _db(db), cron=cron, timezone=timezone, workers=workers,
+                             pattern=pattern, name=name))
 
 
 def register(app: typer.Typer) -> None:

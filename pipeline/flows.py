@@ -28,8 +28,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from outputs.db.engine import default_db_url, normalize_url  # noqa: E402
 from pipeline.discovery import discover  # noqa: E402
 from pipeline.ingest import (  # noqa: E402
-    DocOutcome, begin_run, end_run, extraction_pool, is_transient, process_document, summarize,
-    threads_for,
+    DocOutcome, begin_run, end_run, extraction_pool, is_transient, process_document, record_quarantine,
+    summarize, threads_for,
 )
 
 _hooks: list[Callable[[str, Any], None]] = []
@@ -73,6 +73,22 @@ def ingest_document(path: str, db_url: str, run_id: int | None = None,
     return process_document(path, db_url, run_id=run_id, quarantine_dir=quarantine_dir).to_dict()
 
 
+def _safely(fn: Callable[..., Any], *args: Any) -> None:
+    """Best effort (the database may be what failed)."""
+    try:
+        fn(*args)
+    except Exception as e:  # noqa: BLE001
+        get_run_logger().warning("could not record %s: %s", fn.__name__, e)
+
+
+def _task_failed(db_url: str, run_id: int, path: str, exc: BaseException) -> DocOutcome:
+    """A document whose task failed for good: record it in the quarantine and go on."""
+    kind = "transient" if is_transient(exc) else "internal"
+    outcome = DocOutcome(str(Path(path).resolve()), "failed", kind=kind, reason=f"{type(exc).__name__}: {exc}")
+    _safely(record_quarantine, db_url, run_id, outcome.path, None, kind, outcome.reason, None)
+    return outcome
+
+
 def _task_runner(workers: int, dask_address: str | None):
     """(task runner, extraction processes in this process)."""
     if dask_address:
@@ -100,7 +116,7 @@ def publish_summary(summary: dict[str, Any]) -> None:
                               description="Files that could not be loaded, with the reason")
 
 
-@flow(name="baocao-ingest", log_prints=True)
+@flow(name="baocao-ingest")
 def ingest(source: str, db_url: str | None = None, pattern: str | None = None, workers: int = 2,
            dask_address: str | None = None, quarantine_dir: str | None = None) -> dict[str, Any]:
     """Ingest every report file under `source` into the database at `db_url`."""
@@ -114,23 +130,26 @@ def ingest(source: str, db_url: str | None = None, pattern: str | None = None, w
     logger.info("run %s: %d file(s) under %s", run_id, len(files), source)
     runner, local_workers = _task_runner(workers, dask_address)
     outcomes: list[DocOutcome] = []
-    with extraction_pool(local_workers), runner:
-        futures = {runner.submit(ingest_document, parameters={
-            "path": f, "db_url": db_url, "run_id": run_id, "quarantine_dir": quarantine_dir}): f
-            for f in files}
-        for fut in as_completed(list(futures)):
-            try:
-                outcome = DocOutcome(**fut.result())
-            except Exception as e:  # retries exhausted (transient) or a bug outside extraction
-                kind = "transient" if is_transient(e) else "internal"
-                outcome = DocOutcome(str(Path(futures[fut]).resolve()), "failed", kind=kind,
-                                     reason=f"{type(e).__name__}: {e}")
-                logger.error("%s: %s", futures[fut], outcome.reason)
-            if outcome.status == "failed":
-                logger.warning("quarantined %s (%s): %s", outcome.path, outcome.kind,
-                               (outcome.reason or "").splitlines()[0])
-            outcomes.append(outcome)
-            _notify("done", outcome)
+    try:
+        with extraction_pool(local_workers), runner:
+            futures = {runner.submit(ingest_document, parameters={
+                "path": f, "db_url": db_url, "run_id": run_id, "quarantine_dir": quarantine_dir}): f
+                for f in files}
+            for fut in as_completed(list(futures)):
+                try:
+                    outcome = DocOutcome(**fut.result())
+                except Exception as e:  # retries exhausted (transient) or a bug outside extraction
+                    outcome = _task_failed(db_url, run_id, futures[fut], e)
+                    logger.error("%s: %s", futures[fut], outcome.reason)
+                if outcome.status == "failed":
+                    logger.warning("quarantined %s (%s): %s", outcome.path, outcome.kind,
+                                   (outcome.reason or "").splitlines()[0])
+                outcomes.append(outcome)
+                _notify("done", outcome)
+    except BaseException as e:
+        _safely(end_run, db_url, run_id, summarize(outcomes, len(files), time.perf_counter() - t0) | {
+            "run_id": run_id, "error": f"{type(e).__name__}: {e}"}, "failed")
+        raise
     summary = summarize(outcomes, len(files), time.perf_counter() - t0)
     summary["run_id"] = run_id
     end_run(db_url, run_id, summary)
@@ -158,6 +177,19 @@ def shared_api() -> Iterator[None]:
     server.start(timeout=PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS.value())
     with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
         yield
+
+
+def nightly_deployment(source: str, db_url: str | None = None, *, cron: str = "0 2 * * *",
+                       timezone: str = "Asia/Ho_Chi_Minh", workers: int = 2, pattern: str | None = None,
+                       name: str = "nightly"):
+    """The ingestion flow as a deployment on a cron schedule (what `baocao serve` serves)."""
+    from prefect.schedules import Cron
+
+    return ingest.to_deployment(
+        name=name, schedule=Cron(cron, timezone=timezone),
+        parameters={"source": str(Path(source).resolve()), "db_url": normalize_url(db_url) if db_url else
+                    default_db_url(), "pattern": pattern, "workers": workers},
+        description=f"Ingest the reports under {source} on the schedule {cron} ({timezone}).")
 
 
 def run_ingest(source: str, db_url: str | None = None, *, pattern: str | None = None, workers: int = 2,

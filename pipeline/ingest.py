@@ -184,7 +184,7 @@ def _copy_to_quarantine(path: str, sha: str | None, folder: str | Path) -> str |
         return None
 
 
-def _quarantine(db_url: str, run_id: int | None, path: str, sha: str | None, kind: str, reason: str,
+def record_quarantine(db_url: str, run_id: int | None, path: str, sha: str | None, kind: str, reason: str,
                 quarantine_dir: str | None) -> None:
     from outputs.db import add_quarantine, session_scope
 
@@ -203,7 +203,7 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     try:
         sha = sha256_file(path)
     except OSError as e:
-        _quarantine(db_url, run_id, path, None, "unreadable", str(e), None)
+        record_quarantine(db_url, run_id, path, None, "unreadable", str(e), None)
         return DocOutcome(path, "failed", kind="unreadable", reason=str(e))
     with session_scope(db_url) as s:
         if is_loaded(s, path, sha, EXTRACTOR_VERSION):
@@ -211,7 +211,7 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     ex = (extractor or extract)(path)
     if ex.report is None:
         kind, reason = ex.kind or "internal", ex.reason or "no report"
-        _quarantine(db_url, run_id, path, sha, kind, reason, quarantine_dir)
+        record_quarantine(db_url, run_id, path, sha, kind, reason, quarantine_dir)
         return DocOutcome(path, "failed", sha, kind=kind, reason=reason, extract_seconds=ex.seconds)
     t0 = time.perf_counter()
     delay = float(os.environ.get("BAOCAO_LOAD_DELAY") or 0)

@@ -296,3 +296,10 @@ DIRTY_SENTENCES = [
 def test_one_mistake_one_flag(text, rule, stated):
     fs = run_checks(report(text), rules=PROSE_RULES, strict=True)
     assert [(f.rule, f.stated) for f in fs] == [(rule, stated)]
+
+
+def test_parts_must_count_what_the_whole_counts():
+    text = ("Chủ tịch UBND tỉnh đã công bố 51 Quyết định danh mục TTHC; trong đó, công bố mới 109 thủ tục, "
+            "sửa đổi, bổ sung 628 thủ tục và bãi bỏ 130 thủ tục.")
+    assert flags("count_mismatch", text) == []
+    assert [f.stated for f in flags("count_mismatch", "Đã ban hành 20 văn bản, gồm 8 kế hoạch và 10 công văn.")] == ["20"]

@@ -8,7 +8,7 @@ import pytest
 from conftest import REAL
 
 CASES = [
-    ("vbai_bc_cchc_quyI_2026.docx", {"total_mismatch", "row_sum_mismatch", "malformed_number"}),
+    ("vbai_bc_cchc_quyI_2026.docx", {"total_mismatch", "row_sum_mismatch", "malformed_number", "count_mismatch"}),
     pytest.param("vbai_bc_dean06_den_20-10-2025.doc", {"ratio_mismatch", "count_mismatch"}, marks=pytest.mark.slow),
     pytest.param("vbai_phuluc_so_lieu_cap_tinh.doc", {"total_mismatch", "row_sum_mismatch", "malformed_number"},
                  marks=pytest.mark.slow),

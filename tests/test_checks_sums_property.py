@@ -160,3 +160,44 @@ def test_a_stray_dot_in_a_total_is_read_back(t, data):
     assert tf[0].id in mf[0].related and tf[0].culprit and mf[0].culprit
     # the row relation is read with the suggested value: nothing else is raised
     assert not [f for f in flags if f.rule == "row_sum_mismatch"]
+
+
+# --- robustness: whatever extraction hands over, the checks do not crash --------------------------
+
+_CHARS = st.sampled_from(list("0123456789.,;:%/()-– ") + list("aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềộ") +
+                         ["hộ ", "người ", "gồm ", "trong đó ", "đạt ", "chiếm ", "Chỉ thị số ", "-CT/TU ",
+                          "của Tỉnh ủy ", "trên ", "số ", "Tổng số ", "và ", "còn lại ", "\n"])
+_TEXT = st.lists(_CHARS, max_size=80).map("".join)
+_CELL = st.one_of(st.just(""), st.integers(0, 10 ** 7).map(format_vn), _TEXT.map(lambda s: s[:12]),
+                  st.sampled_from(["8.28", "1.15", "x", "-", "12/63", "45,5%", "3.1.1"]))
+
+
+@st.composite
+def messy_reports(draw):
+    from models.report import Section
+
+    n = draw(st.integers(0, 6))
+    secs = [Section(number=draw(st.sampled_from(["I", "II", "II.1", "III", "a", "1", "x1"])),
+                    title=draw(_TEXT)[:40] or "t", level=draw(st.integers(1, 3)),
+                    label=draw(st.one_of(st.none(), st.sampled_from(["I.", "2.", "a)", "PHẦN II-", "2.1:", "?"]))),
+                    text=draw(_TEXT), empty=draw(st.booleans())) for _ in range(n)]
+    tables = []
+    for k in range(draw(st.integers(0, 2))):
+        ncol = draw(st.integers(1, 6))
+        cols = draw(st.lists(st.sampled_from(["TT", "Đơn vị", "Tổng số", "Nam", "Nữ", "Trong đó / Nữ",
+                                              "Số hộ", "Tỷ lệ (%)", "Năm", "X / Tổng số", "X / Nam"]),
+                             min_size=ncol, max_size=ncol))
+        rows = draw(st.lists(st.lists(_CELL, min_size=0, max_size=ncol + 1), max_size=5))
+        total = draw(st.one_of(st.none(), st.lists(_CELL, min_size=0, max_size=ncol)))
+        children = {0: [1, 2]} if len(rows) >= 3 and draw(st.booleans()) else {}
+        tables.append(TableRecord(id=f"t{k + 1}", columns=cols, rows=rows, total_row=total,
+                                  children=children, parent_rows=list(children)))
+    return Report(source=source(), sections=secs, tables=tables)
+
+
+@SETTINGS
+@given(messy_reports())
+def test_checks_never_crash_on_messy_reports(rep):
+    flags = run_checks(rep, strict=True)
+    assert len({f.id for f in flags}) == len(flags)
+    assert all(f.message and f.message_en for f in flags)

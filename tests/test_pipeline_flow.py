@@ -251,3 +251,43 @@ def test_dask_cluster_loads_every_document_once(prefect_api, tmp_path, generated
         second = run_ingest(str(src), url, dask_address=cluster.scheduler_address)
         assert (second["new"], second["unchanged"]) == (0, len(files))
         assert counts(url) == loaded
+
+
+def test_tasks_retry_transient_failures_only(prefect_api, tmp_path, monkeypatch):
+    from sqlalchemy import select
+    from sqlalchemy.exc import OperationalError
+
+    import pipeline.flows as flows
+    from outputs.db import QuarantineEntry, session_scope
+
+    files = copy_files(["duc-chinh-2020-h1.docx", "mao-khe-2021-chi-thi-04.docx"], tmp_path / "in")
+    flaky, buggy = (str(f.resolve()) for f in files)
+    calls: list[str] = []
+    real = flows.process_document
+
+    def process(path, db_url, **kw):
+        calls.append(path)
+        if path == flaky and calls.count(path) == 1:
+            raise OperationalError("INSERT", {}, Exception("could not connect to server"))
+        if path == buggy:
+            raise KeyError("a bug in the loader")
+        return real(path, db_url, **kw)
+
+    monkeypatch.setattr(flows, "process_document", process)
+    url = sqlite_url(tmp_path)
+    res = flows.run_ingest(str(tmp_path / "in"), url, workers=1)
+    assert (calls.count(flaky), calls.count(buggy)) == (2, 1)
+    assert (res["new"], res["failed"]) == (1, 1)
+    assert res["quarantined"] == [{"path": buggy, "kind": "internal", "reason": "KeyError: 'a bug in the loader'"}]
+    with session_scope(url) as s:
+        assert [(q.path, q.kind) for q in s.scalars(select(QuarantineEntry))] == [(buggy, "internal")]
+
+
+def test_nightly_deployment_has_the_cron_schedule(prefect_api, tmp_path):
+    from pipeline.flows import nightly_deployment
+
+    d = nightly_deployment(str(tmp_path), "sqlite:///x.sqlite", cron="0 2 * * *", workers=2)
+    (schedule,) = d.schedules
+    assert schedule.schedule.cron == "0 2 * * *" and schedule.schedule.timezone == "Asia/Ho_Chi_Minh"
+    assert d.parameters["source"] == str(tmp_path) and d.parameters["workers"] == 2
+    assert d.parameters["db_url"] == f"sqlite:///{Path.cwd() / 'x.sqlite'}"

@@ -144,3 +144,68 @@ def test_hanging_libreoffice_is_killed(tmp_path, monkeypatch):
         time.sleep(0.1)
     else:
         pytest.fail("LibreOffice's child process survived the timeout")
+
+
+# -- fuzzing: damaged files of every shape give a Document or an InputError, nothing else -------
+def _mutate(data: bytes, rng) -> bytes:
+    b = bytearray(data)
+    for _ in range(rng.randint(1, 4)):
+        kind = rng.choice(["flip", "cut", "insert", "truncate"])
+        i = rng.randrange(len(b))
+        if kind == "flip":
+            for k in range(i, min(len(b), i + rng.randint(1, 16))):
+                b[k] = rng.randrange(256)
+        elif kind == "cut":
+            del b[i:i + rng.randint(1, 200)]
+        elif kind == "insert":
+            b[i:i] = rng.randbytes(rng.randint(1, 50))
+        else:
+            del b[i:]
+        if not b:
+            b = bytearray(b"\0")
+    return bytes(b)
+
+
+def test_damaged_docx_xml_never_crashes(tmp_path):
+    import io
+    import random
+    import zipfile
+
+    src = (CORPUS / "docs" / "duc-chinh-2020-h1.tcvn3.docx").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(src)) as z:
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    outcomes = {"document": 0, "error": 0}
+    for seed in range(40):
+        rng = random.Random(seed)
+        name = rng.choice(["word/document.xml", "word/styles.xml", "word/numbering.xml", "_rels/.rels",
+                           "word/_rels/document.xml.rels"])
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for n, data in parts.items():
+                z.writestr(n, _mutate(data, rng) if n == name else data)
+        path = tmp_path / f"fuzz{seed}.docx"
+        path.write_bytes(buf.getvalue())
+        try:
+            read_document(path)
+            outcomes["document"] += 1
+        except InputError as e:
+            assert str(path) in str(e)
+            outcomes["error"] += 1
+    print(f"\n40 damaged .docx parts: {outcomes}")
+    assert outcomes["error"] > 0
+
+
+def test_damaged_doc_never_crashes(tmp_path, monkeypatch):
+    import random
+
+    monkeypatch.setenv("BAOCAO_SOFFICE", str(_fake_soffice(tmp_path, "exit 1")))  # no real LibreOffice
+    src = (CORPUS / "docs" / "duc-chinh-2020-h1.doc").read_bytes()
+    kinds: dict[str, int] = {}
+    for seed in range(60):
+        path = tmp_path / f"fuzz{seed}.doc"
+        path.write_bytes(src[:8] + _mutate(src[8:], random.Random(seed)))
+        err = _raises(path)
+        kinds[type(err).__name__] = kinds.get(type(err).__name__, 0) + 1
+    print(f"\n60 damaged .doc files: {kinds}")
+    assert set(kinds) <= {"CorruptFileError", "ConversionError", "UnsupportedFormatError",
+                          "EncryptedFileError", "EmptyFileError"}

@@ -25,8 +25,9 @@ import pytest
 from conftest import DOCS, FIXTURES, REAL, REPORTS
 from extractors.readers import ocr_cache, ocr_engine, read_document
 from extractors.readers.common import clean_text
-from extractors.readers.ocr_layout import build_grids, erase_rulings, estimate_skew, find_rulings
+from extractors.readers.ocr_layout import build_grids
 from extractors.readers.ocr_reader import read_scanned_pdf
+from extractors.readers.ocr_rulings import erase_rulings, estimate_skew, find_rulings
 from extractors.readers.ocr_text import fix_label, fix_words, is_noise
 from extractors.readers.similarity import text_similarity
 from models.document import Format, Paragraph, Table, TableRole

@@ -411,6 +411,8 @@ def test_merged_and_nested_cells(tmp_path):
     ([["Chỉ tiêu", "Kết quả"], ["Tổng thu ngân sách", "1.234,5"], ["Tổng chi", "1.100"]], True, TableRole.DATA),
     ([["Năm", "2019", "2020", "2021"], ["Số lớp", "10", "12", "15"]], False, TableRole.DATA),
     ([["Tổng số", "120"], ["Nam", "70"], ["Nữ", "50"]], False, TableRole.DATA),  # borderless numbers
+    ([["STT", "Nội dung", "Ghi chú"], ["1", "Rà soát thủ tục", "Đã xong"], ["2", "Tập huấn", "Quý II"]],
+     False, TableRole.DATA),  # borderless, words only, but a row of column headings
 ])
 def test_table_roles(tmp_path, rows, bordered, role):
     d = python_docx.Document()

@@ -3,11 +3,12 @@
 Before converting, the OLE2 container and Word header are checked (extractors.readers.word97):
 a damaged file is a CorruptFileError, a password-protected one an EncryptedFileError, and a
 document that ends inside a table (LibreOffice writes those, then flattens that last table on
-import) is repaired in a temporary copy. LibreOffice runs headless with its own temporary user
-profile (kept per process and reused, one per concurrent conversion, removed at exit), in its
-own process group, killed whole when it overruns the timeout. Any failure is a
-ConversionError naming the file. The Document's Source describes the original .doc
-(format DOC, its own hash and size, converted_with "libreoffice X.Y.Z").
+import) is repaired in a temporary copy. LibreOffice runs headless with its own user profile
+(one per concurrent conversion, reused within the process, removed at exit; those left by dead
+processes are swept), in its own process group, killed whole when it overruns the timeout
+(BAOCAO_SOFFICE_TIMEOUT, default 120 s; BAOCAO_SOFFICE names the binary). Any failure is a
+ConversionError naming the file. The Document's Source describes the original .doc (format
+DOC, its own hash and size, converted_with "libreoffice X.Y.Z").
 
 The TCVN3 letter "ư" (byte 0xAD, the soft hyphen) comes through the conversion as
 <w:softHyphen/>; the docx reader keeps it and the legacy decoder turns it back into "ư".
@@ -41,34 +42,62 @@ def soffice_binary() -> str | None:
 
 
 # -- LibreOffice user profiles: one per concurrent conversion, reused, removed at exit -------
+# They live in <tmp>/baocao-lo-profiles/<pid>-<n>; a process that died without its atexit
+# (killed, os._exit in a worker) leaves its profiles behind, and the next process sweeps them.
+PROFILES_ROOT = Path(tempfile.gettempdir()) / "baocao-lo-profiles"
 _profiles_lock = threading.Lock()
-_free_profiles: list[Path] = []
-_all_profiles: list[Path] = []
+_pool: dict = {"pid": None, "free": [], "all": [], "n": 0}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_dead_profiles() -> None:
+    if not PROFILES_ROOT.is_dir():
+        return
+    for d in PROFILES_ROOT.iterdir():
+        pid = d.name.split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _take_profile() -> Path:
     with _profiles_lock:
-        if _free_profiles:
-            return _free_profiles.pop()
-        path = Path(tempfile.mkdtemp(prefix="baocao-lo-profile-"))
-        _all_profiles.append(path)
+        if _pool["pid"] != os.getpid():  # first use, or a forked child: never share a parent's
+            _pool.update(pid=os.getpid(), free=[], all=[], n=0)
+            _sweep_dead_profiles()
+        if _pool["free"]:
+            return _pool["free"].pop()
+        _pool["n"] += 1
+        path = PROFILES_ROOT / f"{os.getpid()}-{_pool['n']}"
+        path.mkdir(parents=True, exist_ok=True)
+        _pool["all"].append(path)
         return path
 
 
 def _give_back(profile: Path, healthy: bool) -> None:
     with _profiles_lock:
+        if profile not in _pool["all"]:
+            return
         if healthy:
-            _free_profiles.append(profile)
+            _pool["free"].append(profile)
         else:  # a killed LibreOffice may leave a locked or half-written profile
             shutil.rmtree(profile, ignore_errors=True)
-            if profile in _all_profiles:
-                _all_profiles.remove(profile)
+            _pool["all"].remove(profile)
 
 
 @atexit.register
 def _remove_profiles() -> None:
-    for p in _all_profiles:
-        shutil.rmtree(p, ignore_errors=True)
+    if _pool["pid"] == os.getpid():
+        for p in _pool["all"]:
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:

@@ -657,17 +657,25 @@ class _Walker:
     @staticmethod
     def _cell_bordered(tc_borders, tbl_borders: dict[str, bool | None]) -> int:
         """1 when the cell shows at least two border lines (its own, else the table's)."""
-        own = {}
+        own: dict[str, bool] = {}
         if tc_borders is not None:
-            own = {el.tag[len(W):]: _border_visible(el) for el in tc_borders}
+            for el in tc_borders:
+                own[el.tag[_WLEN:]] = el.get(VAL, "") not in ("nil", "none", "")
         n = 0
-        for side, inner in (("top", "insideH"), ("bottom", "insideH"), ("left", "insideV"),
-                            ("right", "insideV"), ("start", "insideV"), ("end", "insideV")):
+        for side, inner in _SIDES:
             v = own.get(side)
             if v is None:
                 v = tbl_borders.get(side) or tbl_borders.get(inner)
-            n += bool(v)
-        return int(n >= 2)
+            if v:
+                n += 1
+                if n >= 2:
+                    return 1
+        return 0
+
+
+_WLEN = len(W)
+_SIDES = (("top", "insideH"), ("bottom", "insideH"), ("left", "insideV"), ("right", "insideV"),
+          ("start", "insideV"), ("end", "insideV"))
 
 
 # ------------------------------------------------------------------------------------------
@@ -735,6 +743,9 @@ _LAYOUT_LINE = re.compile(
     r"|, NGÀY .{0,6} THÁNG .{0,6} NĂM \d"                         # place and date line
 )
 _NUMERIC = re.compile(r"^[\d\s.,%()+\-–/]*\d[\d\s.,%()+\-–/]*$")
+# Column headings of a statistics table ("STT | Nội dung | Số lượng | Ghi chú").
+_HEADING = re.compile(r"^(S\.?TT|TT|SỐ TT|NỘI DUNG|CHỈ TIÊU|CÁC CHỈ TIÊU|ĐƠN VỊ( TÍNH)?|ĐVT|SỐ LƯỢNG"
+                      r"|GHI CHÚ|KẾT QUẢ|TỶ LỆ.*|NĂM \d{4}.*|KẾ HOẠCH.*|THỰC HIỆN.*|TÊN .{2,40})$")
 
 
 def classify_table(t: Table) -> TableRole:
@@ -742,7 +753,8 @@ def classify_table(t: Table) -> TableRole:
 
     Layout: at most 3 columns and either a layout line (national motto, "Nơi nhận", "TM."/"KT."
     signing, a signer's title, "Số: …/…", a place-and-date line) or, without borders, little
-    that is numeric. A bordered table, or one whose cells are largely numbers, is data."""
+    that is numeric and no row of column headings ("STT", "Nội dung", "Số lượng"…). A bordered
+    table, or one whose cells are largely numbers, is data."""
     texts = [c.text for c in t.cells if c.text.strip()]
     if not texts:
         return TableRole.LAYOUT
@@ -753,7 +765,9 @@ def classify_table(t: Table) -> TableRole:
     marker = any(_MOTTO.search(x) or _LAYOUT_LINE.search(x) for x in lines)
     if marker and (not t.bordered or numeric < 0.2):
         return TableRole.LAYOUT
-    if t.bordered is False and numeric < 0.2 and t.n_rows <= 12:
+    headings = sum(1 for c in t.cells if c.row == 0 and _HEADING.match(_fold(c.text).strip()))
+    headed = t.n_rows >= 2 and headings >= 2
+    if t.bordered is False and numeric < 0.2 and t.n_rows <= 12 and not headed:
         return TableRole.LAYOUT
     return TableRole.DATA
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from extractors.readers import ocr_layout as layout
+from extractors.readers import ocr_rulings as rulings
 from models.errors import ConversionError
 
 DPI = 300
@@ -60,8 +61,8 @@ class TableLines:
     """One ruled table: its line segments (strict and faint ones), enough to rebuild its grid,
     and the words read cell by cell (page pixels; `block` numbers the cell image)."""
 
-    h: list[layout.Segment]
-    v: list[layout.Segment]
+    h: list[rulings.Segment]
+    v: list[rulings.Segment]
     words: list[Word] = field(default_factory=list)
 
 
@@ -88,8 +89,8 @@ class PageOCR:
             page=int(d["page"]), width=int(d["width"]), height=int(d["height"]), dpi=int(d["dpi"]),
             skew=float(d["skew"]),
             words=[Word.from_list(w) for w in d["words"]],
-            tables=[TableLines([layout.Segment.from_list(s) for s in t["h"]],
-                               [layout.Segment.from_list(s) for s in t["v"]],
+            tables=[TableLines([rulings.Segment.from_list(s) for s in t["h"]],
+                               [rulings.Segment.from_list(s) for s in t["v"]],
                                [Word.from_list(w) for w in t["words"]]) for t in d["tables"]],
         )
 
@@ -248,7 +249,7 @@ def _read_cells(path: Path, page: int, clean: np.ndarray, grid: layout.Grid, tmp
         crop = clean[y0 + inset:y1 - inset, x0 + inset:x1 - inset]
         if crop.size == 0:
             continue
-        trimmed = layout.trim_cell(crop, DPI)
+        trimmed = rulings.trim_cell(crop, DPI)
         if trimmed is None:
             continue
         img, dx, dy = trimmed
@@ -293,13 +294,13 @@ def ocr_page(path: Path, page: int, tmpdir: str) -> PageOCR:
     outside the tables in one Tesseract call and the tables' cells in one call per table."""
     tmp = Path(tmpdir)
     gray = render(path, page, tmp)
-    skew = layout.estimate_skew(gray, DPI)
+    skew = rulings.estimate_skew(gray, DPI)
     if abs(skew) >= SKEW_MIN:
-        gray = layout.deskew(gray, skew)
+        gray = rulings.deskew(gray, skew)
     else:
         skew = 0.0
-    hs, vs = layout.find_rulings(gray, DPI)
-    found: list[tuple[list[layout.Segment], list[layout.Segment], layout.Grid]] = []
+    hs, vs = rulings.find_rulings(gray, DPI)
+    found: list[tuple[list[rulings.Segment], list[rulings.Segment], layout.Grid]] = []
     for th, tv in layout.table_segments(hs, vs, DPI):
         grid = layout.make_grid(th, tv, DPI)
         if grid is None:
@@ -308,7 +309,7 @@ def ocr_page(path: Path, page: int, tmpdir: str) -> PageOCR:
         if border:
             tv = tv + border
             grid = layout.make_grid(th, tv, DPI) or grid
-        faint: list[layout.Segment] = []
+        faint: list[rulings.Segment] = []
         for _ in range(2):  # a second look along the boundaries the first one added
             more = [s for s in layout.faint_rulings(gray, grid, DPI, candidates=hs) if s not in faint]
             if not more:
@@ -316,7 +317,7 @@ def ocr_page(path: Path, page: int, tmpdir: str) -> PageOCR:
             faint += more
             grid = layout.make_grid(th + faint, tv, DPI) or grid
         found.append((th + faint, tv, grid))
-    clean = layout.erase_rulings(gray, [s for th, _, _ in found for s in th], [s for _, tv, _ in found for s in tv],
+    clean = rulings.erase_rulings(gray, [s for th, _, _ in found for s in th], [s for _, tv, _ in found for s in tv],
                                  DPI) if found else gray
     tables = [TableLines(h=th, v=tv, words=_read_cells(path, page, clean, grid, tmp)) for th, tv, grid in found]
     text_only = clean.copy() if found else clean

@@ -4,8 +4,9 @@ A `Line` is one horizontal stretch of text on one baseline. Characters on one ba
 far apart (a gap of several em, as between the two halves of a header block) become separate
 lines sharing a `row` id, so a later stage can see two-column layout. Spaces come from the
 text layer's space characters, or from gaps when the layer has none; duplicated glyphs (fake
-bold drawn twice) are dropped. Pure functions over plain dicts: this runs on every character of
-the document, so it stays cheap.
+bold drawn twice), unmapped glyphs ("(cid:12)") and superscript footnote marks after a word
+("tỉnh¹"; "m²" stays) are dropped. Pure functions over plain dicts: this runs on every
+character of the document, so it stays cheap.
 """
 from __future__ import annotations
 
