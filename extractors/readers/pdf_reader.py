@@ -4,9 +4,11 @@ A PDF without a usable text layer (most pages carry almost no characters, but im
 to the OCR reader. Otherwise, per page: bordered tables are found from the ruling lines
 (pdf_tables), the other characters become lines (pdf_lines), page furniture is dropped
 (pdf_furniture), two-column header/signature blocks become LAYOUT tables (pdf_layout) and the
-remaining lines are grouped into paragraphs (pdf_paragraphs). Across pages, a table at the top of
-a page that continues the table at the bottom of the previous one is joined to it (a repeated
-header row dropped), and so is a paragraph broken by the page end. Every block and cell carries
+remaining lines are grouped into paragraphs (pdf_paragraphs), the page's closing small-type notes
+marked style="footnote". Across pages, a table at the top of a page that continues the table at
+the bottom of the previous one is joined to it (pdf_table_build: repeated header dropped, a row
+broken by the page end made whole), and so is a paragraph broken by the page end (looking past
+footnotes). Legacy-encoded text is decoded per line (pdf_decode). Every block and cell carries
 its page(s) and bounding box.
 
 Text set sideways is read only inside table cells (vertical column headers); elsewhere it is
@@ -23,9 +25,9 @@ from pathlib import Path
 import pdfplumber
 
 from extractors.readers.common import sha256_file
+from extractors.readers.pdf_decode import PdfDecoder
 from extractors.readers.pdf_furniture import furniture
 from extractors.readers.pdf_layout import find_regions, region_table, signature_block
-from extractors.readers.pdf_decode import PdfDecoder
 from extractors.readers.pdf_lines import Line, merge_lines, page_lines
 from extractors.readers.pdf_paragraphs import MARKER, Frame, Metrics, make_paragraph, split, would_fit
 from extractors.readers.pdf_table_build import build_table
