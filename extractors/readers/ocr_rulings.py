@@ -151,6 +151,7 @@ def find_rulings(gray: np.ndarray, dpi: int = 300) -> tuple[list[Segment], list[
     vs = _segments(mask.T, min_len=max(15, dpi // 6), max_gap=max(2, dpi // 60), min_fill=0.7,
                    max_thick=max_thick)
     hs = [s for s in hs if _isolated(mask, s, dpi)]
+    vs = [t for t in (_trim_letters(mask, s, dpi) for s in vs) if t is not None]
     h, w = mask.shape
     edge = max(3, dpi // 100)  # the scanner's shadow along the paper edge is not a ruling
     hs = [s for s in hs if edge <= s.pos <= h - edge]
@@ -173,6 +174,33 @@ def _join_collinear(segs: list[Segment], dpi: int) -> list[Segment]:
         else:
             out.append(s)
     return out
+
+
+def _trim_letters(mask: np.ndarray, s: Segment, dpi: int) -> Segment | None:
+    """A vertical segment without the letters hanging on one side of it at its ends: a letter's
+    stem ('h', 'K') joined to a cell border, or stems of one letter in rows above one another,
+    are not a line. The segment is cut where ink clings to one side only (a line crossing it has
+    ink on both sides) and keeps the span from its first to its last long piece; text touching
+    a border in the middle of the line does not shorten it. None when no long piece is left."""
+    b = max(3, dpi // 60)
+    half = s.thick / 2 + 1
+    x0, x1 = int(s.pos - half), int(s.pos + half) + 1
+    rows = mask[s.start:s.end]
+    if rows.shape[0] == 0:
+        return None
+    left = rows[:, max(0, x0 - b):max(0, x0)]
+    right = rows[:, x1:x1 + b]
+    lf = left.mean(axis=1) if left.shape[1] else np.zeros(rows.shape[0])
+    rf = right.mean(axis=1) if right.shape[1] else np.zeros(rows.shape[0])
+    attached = (np.maximum(lf, rf) > 0.4) & ~((lf > 0.6) & (rf > 0.6))
+    win = max(5, dpi // 30)
+    keep = np.convolve(attached.astype(float), np.ones(win) / win, mode="same") <= 0.5
+    if keep.all():
+        return s
+    long = [(a, e) for a, e in _ink_runs(keep) if e - a >= max(15, dpi // 6)]
+    if not long:
+        return None
+    return Segment(pos=s.pos, start=s.start + long[0][0], end=s.start + long[-1][1], thick=s.thick)
 
 
 def _isolated(mask: np.ndarray, s: Segment, dpi: int) -> bool:

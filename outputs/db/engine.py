@@ -9,6 +9,7 @@ schema, created when missing).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import threading
@@ -127,6 +128,9 @@ def dispose_engines() -> None:
         for e in _engines.values():
             e.dispose()
         _engines.clear()
+
+
+atexit.register(dispose_engines)  # close SQLite cleanly (checkpoints its WAL) at exit
 
 
 def session_factory(url: str | None = None) -> sessionmaker[Session]:
