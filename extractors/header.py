@@ -26,7 +26,8 @@ _MOTTO = [
 _DRAFT = re.compile(r"\b(?:du\s*thao)+\b")
 # "Số: 12/BC-TTHTCĐ"; OCR: "Sô:", "S6:"
 _NUMBER = re.compile(r"(?<![^\W\d_])(?:s[o0-9]\s*[:.;]?|se\s*[:.;])\s*(?=[\d…._/])")
-_NUMBER_TOKEN = re.compile(r"\s*((?:[\d…._·]+\s?)?[^\s,;/]*)/\s*([^\s,;]+)")
+# typists put spaces around the dashes: "Số 25 - BC/ĐU", "Số: 15/BC - UBND" (dropped on reading)
+_NUMBER_TOKEN = re.compile(r"\s*((?:[\d…._·]+\s?)?(?:[-–]\s*)?[^\s,;/]*)/\s*([^\s,;]+(?:\s+[-–]\s*[A-ZĐ][A-ZĐ0-9&.\-]*(?=[\s,;]|$))?)")
 
 ADMIN_UNITS = ["thi tran", "thi xa", "thanh pho", "tp.", "phuong", "xa", "quan", "huyen", "tinh"]
 _ORG_START = (
@@ -73,7 +74,8 @@ def read_number(text: str) -> tuple[str | None, str, str]:
     if not t:
         return None, text, ""
     serial = re.sub(r"^[…._·\s]+|[…._·\s]+$", "", t.group(1)).replace(" ", "")
-    number = f"{serial}/{t.group(2)}".rstrip(".,;:")
+    code = re.sub(r"\s+", "", t.group(2))
+    number = f"{serial}/{code}".rstrip(".,;:")
     return number, text[:m.start()].strip(), tail[t.end():].strip()
 
 

@@ -9,6 +9,9 @@ Conventions (where the words alone do not fix the days):
 - 'N tháng đầu năm Y' starts on 1 January and ends on the last day of month N;
   'N tháng cuối năm Y' ends on 31 December.
 The earliest period written wins ('… quý I năm 2026 và phương hướng quý II' → quý I).
+A period whose year is left to the next one of its kind takes that year: 'kết quả quý II,
+phương hướng quý III năm 2024' → quý II năm 2024; '6 tháng đầu năm, phương hướng 6 tháng cuối
+năm 2024' → the first half of 2024; 'tháng 9 và phương hướng tháng 10 năm 2025' → September 2025.
 """
 from __future__ import annotations
 
@@ -92,6 +95,44 @@ def _range_months(m, ctx):
     return make_date(y1, m1, 1), month_end(y2, m2)
 
 
+# a year-less period and the later one of its kind whose year it shares (folded, within reach)
+_ELIDED_REACH = 120
+_YEAR_AHEAD = {
+    "quarter": re.compile(r"quy\s*(?:iv|iii|ii|i|[1-4])\s*(?:nam\s*|/\s*|-\s*)(\d{4})"),
+    "month": re.compile(r"thang\s*\d{1,2}\s*(?:/|nam)\s*(\d{4})"),
+    "half": re.compile(r"\d{1,2}\s*thang\s*(?:dau|cuoi)\s*nam\s*(\d{4})"),
+}
+
+
+def _year_ahead(m, kind: str) -> int | None:
+    ahead = _YEAR_AHEAD[kind].search(m.string, m.end(), m.end() + _ELIDED_REACH)
+    return int(ahead.group(1)) if ahead else None
+
+
+def _quarter_elided(m, ctx):
+    y = _year_ahead(m, "quarter")
+    q = _QUARTERS.get(m.group(1))
+    if y is None or not q:
+        return None
+    return make_date(y, 3 * q - 2, 1), month_end(y, 3 * q)
+
+
+def _month_elided(m, ctx):
+    y, mo = _year_ahead(m, "month"), int(m.group(1))
+    if y is None or not 1 <= mo <= 12:
+        return None
+    return make_date(y, mo, 1), month_end(y, mo)
+
+
+def _n_months_elided(m, ctx):
+    y, n = _year_ahead(m, "half"), int(m.group(1))
+    if y is None or not 1 <= n <= 12:
+        return None
+    if m.group(2) == "dau":
+        return make_date(y, 1, 1), month_end(y, n)
+    return make_date(y, 13 - n, 1), make_date(y, 12, 31)
+
+
 def _since(m, ctx):
     y = int(m.group(m.lastindex))
     return make_date(y, 1, 1), ctx.get("date")
@@ -133,6 +174,10 @@ PATTERNS: list[tuple[re.Pattern, Callable]] = [
     (re.compile(r"(\d{1,2})\s*thang\s*(?:nam\s*)?(\d{4})\b"), _n_months),
     (re.compile(r"thang\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})\b"), _month),
     (re.compile(r"\bnam\s*(\d{4})\b"), _year),
+    # the year left to the next period of the same kind (see the module docstring)
+    (re.compile(r"\bquy\s*" + _Q + r"\b(?!\s*(?:nam\s*|/\s*|-\s*)\d)"), _quarter_elided),
+    (re.compile(r"\b(\d{1,2})\s*thang\s*(dau|cuoi)\s*nam\b(?!\s*\d)"), _n_months_elided),
+    (re.compile(r"\bthang\s*(\d{1,2})\b(?!\s*(?:/|nam|-)\s*\d)"), _month_elided),
 ]
 # a duration without its years: "5 năm", "10 năm thực hiện"
 RX_DURATION = re.compile(r"\b(\d{1,2})\s*nam\b(?!\s*(?:hoc|\d))")

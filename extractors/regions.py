@@ -26,13 +26,16 @@ DOC_TYPES = {
 _TYPE_RX = re.compile(r"^(" + "|".join(sorted(DOC_TYPES, key=len, reverse=True)) + r")\b[\s:.]*(.*)$")
 
 # signature block: authority prefixes and the titles of those who sign
-AUTHORITY_RX = re.compile(r"^(?:t\s*/\s*m|t\s*\.\s*m|tm|kt|k\.t|tl|t\.l|tuq|q|thua lenh|thay mat|ky thay)\s*[./:]?\s*\S")
+# the abbreviation ends its word: "Q. CHỦ TỊCH" is an authority, "QUÁCH VĂN LONG" a name
+AUTHORITY_RX = re.compile(r"^(?:t\s*/\s*m|t\s*\.\s*m|tm|kt|k\.t|tl|t\.l|tuq|q|thua lenh|thay mat|ky thay)\b"
+                          r"\s*[./:]?\s*\S")
 ROLE_WORDS = (
     "chu tich", "giam doc", "truong ban", "truong phong", "hieu truong", "bi thu", "tong thu ky",
     "chanh van phong", "tong giam doc", "chu nhiem", "thu truong", "cuc truong", "vu truong",
     "chanh an", "vien truong", "truong doan", "to truong", "truong khoa", "nguoi lap bieu",
     "nguoi bao cao", "nguoi lap", "ke toan truong", "ke toan", "thu ky", "chanh thanh tra",
     "truong tram", "uy vien", "tong bien tap", "chi cuc truong", "truong thon", "truong khu",
+    "truong cong an", "tram truong", "doi truong", "chi huy truong", "truong don vi",
 )
 ROLE_RX = re.compile(r"^(?:p\s*\.\s*|pho\s+)?(?:" + "|".join(ROLE_WORDS) + r")(?:\s+[\w.]+){0,3}$")
 RECIPIENTS_RX = re.compile(r"^n[oơ]i\s*nh[aâậ]n\b")

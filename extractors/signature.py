@@ -29,10 +29,13 @@ _NOT_NAME = {
     "chu", "tich", "giam", "doc", "tm", "kt", "tl", "ky", "ten", "dong", "dau", "noi", "nhan",
     "luu", "vt", "van", "thu",
 }
+_MIDDLE = {"van", "thi", "duc", "huu", "dinh", "ngoc", "minh", "quang", "xuan", "thanh", "kim",
+           "hong", "cong", "quoc", "manh", "tien", "trung", "thu", "anh", "bich", "dieu"}
 _SIGNED = re.compile(r"^\(?\s*(?:da\s*ky|ky\s*(?:ten|,|va)|ky\s*ten\s*,?\s*dong\s*dau)")
 _ROLE_SPLIT = re.compile(r"\b(?:p\s*\.\s*|pho\s+)?(?:chu tich|giam doc|truong ban|truong phong|hieu truong|"
                          r"bi thu|tong thu ky|chanh van phong|tong giam doc|chu nhiem|thu truong|"
-                         r"cuc truong|vu truong|chanh an|vien truong|truong doan|to truong)\b")
+                         r"cuc truong|vu truong|chanh an|vien truong|truong doan|to truong|truong cong an|"
+                         r"tram truong|doi truong|chi huy truong)\b")
 
 
 @dataclass
@@ -40,6 +43,52 @@ class Signature:
     signer: str | None = None
     title: str | None = None
     authority: str | None = None
+
+
+# what may stand before a signer's name: a rank ("Đại úy", "Thiếu tá"), a degree or a
+# professional title ("TS.", "ThS.", "BS.", "Bác sĩ", "KS."), an honour ("NGƯT"); folded
+_HONORIFIC = re.compile(
+    r"^(?:(?:dai|thuong|trung|thieu)\s+(?:tuong|ta|uy)"
+    r"|(?:p?gs|ts|ths|bs|bsck\s*i{1,2}|cn|ks|ds|ls|ncs)\s*\.?(?:\s*(?:ts|ths|bs)\s*\.?)?"
+    r"|bac\s+si|bac\s+sy|duoc\s+si|ky\s+su|luat\s+su|tien\s+si|thac\s+si|nha\s+giao\s+uu\s+tu"
+    r"|ngut|ngnd|thay\s+thuoc\s+uu\s+tu|ttut|ttnd)[\s.:,]+(?=\S)")
+
+
+def strip_honorific(text: str) -> str:
+    """The name without a rank or title written before it: 'Đại úy Hà Văn Sơn' → 'Hà Văn Sơn',
+    'BS. Lê Thị Hoa' → 'Lê Thị Hoa'. Only when a name remains."""
+    t = squash(text).strip(" .,;")
+    m = _HONORIFIC.match(fold(t))
+    if not m:
+        return t
+    rest = t[m.end():].strip()
+    return rest if looks_like_name(rest) else t
+
+
+def signer_name(text: str) -> str | None:
+    """The signer's name a signature line holds: the line itself ('Đại úy Hà Văn Sơn' → 'Hà Văn
+    Sơn'), or, when a PDF or scan ran two signers' names side by side into one line ('Lò Thị
+    Mai Hoàng Văn Tuấn': NGƯỜI LẬP BIỂU | THỦ TRƯỞNG ĐƠN VỊ), the right one, who signs for
+    the body."""
+    t = strip_honorific(text)
+    if looks_like_name(t):
+        return t
+    words = t.split()
+    if not 6 <= len(words) <= 10:
+        return None
+    fw = [fold(w) for w in words]
+    best, best_score = None, None
+    for k in range(2, len(words) - 1):
+        left, right = " ".join(words[:k]), " ".join(words[k:])
+        if fw[k] not in SURNAMES or not (looks_like_name(strip_honorific(left)) and looks_like_name(right)):
+            continue
+        # the second name starts with a surname that is no common middle name ("Văn", "Thị"),
+        # and each name's second word is a middle name more often than not
+        score = 2 * (fw[k] not in _MIDDLE) + (fw[1] in _MIDDLE) + (fw[k + 1] in _MIDDLE) \
+            - 0.5 * abs(2 * k - len(words))
+        if best_score is None or score > best_score:
+            best, best_score = right, score
+    return best
 
 
 def looks_like_name(text: str) -> bool:
@@ -142,8 +191,8 @@ def read_signature(lines: list[Line]) -> Signature:
         if ROLE_RX.match(f):
             sig.title = title_of_role(line)
             role_at = k
-    names = [k for k, line in enumerate(sl) if looks_like_name(line) and not _SIGNED.match(fold(line))]
+    names = [k for k, line in enumerate(sl) if signer_name(line) and not _SIGNED.match(fold(line))]
     if names and (role_at is None or names[-1] > role_at):
-        name = sl[names[-1]].strip(" .,;")
+        name = signer_name(sl[names[-1]]) or ""
         sig.signer = title_case(name) if name.isupper() else name
     return sig

@@ -182,16 +182,36 @@ def _group_rules(cands: list[_Cand], doc: Document) -> None:
                 run = [c] if c is not None and c.accepted and not c.view.run_in else []
 
 
+def _caps_on_top(cands: list[_Cand], doc: Document) -> bool:
+    """Unnumbered headings in capitals are the top level of a document whose numbered headings
+    are only Arabic, dotted or letters ("KẾT QUẢ ĐẠT ĐƯỢC", then "1.", "2.", then "TỒN TẠI"):
+    there are several, the first stands before the first numbered heading, and there is no
+    Roman or part numbering they would compete with."""
+    if any(c.accepted and c.kind in ("roman", "upper", "part", "annex") for c in cands):
+        return False
+    numbered = [c.block for c in cands if c.accepted and c.kind in ("arabic", "dotted", "letter")]
+    caps = [c for c in cands if c.kind == "caps" and c.accepted and not _caption(c, doc)]
+    return bool(numbered) and len(caps) >= 2 and caps[0].block < min(numbered)
+
+
+def _caption(c: _Cand, doc: Document) -> bool:
+    """A line in capitals right above a table names the table."""
+    nxt = c.block + 1
+    return nxt < len(doc.blocks) and isinstance(doc.blocks[nxt], Table)
+
+
 def _caps_rules(cands: list[_Cand], doc: Document) -> None:
-    """Unnumbered headings in capitals count only in a document without numbered headings (in
-    a numbered one such lines are captions: a chart's title, a table's name); each must have
-    something under it, and a run of several capitals lines is a banner, not headings."""
+    """Unnumbered headings in capitals count in a document without numbered headings, or as
+    the top level over Arabic-numbered ones (see _caps_on_top); elsewhere such lines are
+    captions (a chart's title, a table's name). Each must have something under it, and a run of
+    several capitals lines is a banner, not headings."""
     blocks = doc.blocks
     numbered = any(c.accepted and c.kind in ("roman", "arabic", "dotted", "upper") for c in cands)
+    on_top = numbered and _caps_on_top(cands, doc)
     for c in cands:
         if c.kind != "caps" or not c.accepted:
             continue
-        if numbered:
+        if numbered and not on_top or on_top and _caption(c, doc):
             c.accepted = False
             continue
         nxt = c.block + 1

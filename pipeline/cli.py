@@ -60,6 +60,8 @@ def extract(
 
 from pipeline import cli_ingest  # noqa: E402  (ingest, flags, runs, export, serve)
 cli_ingest.register(app)
+from review import cli as review_cli  # noqa: E402  (review, users)
+review_cli.register(app)
 
 
 def main() -> None:  # console script entry point

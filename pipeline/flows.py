@@ -1,11 +1,12 @@
 """The Prefect flow `ingest`: discover report files, one task per document (extract → check →
 load in one transaction), quarantine the bad ones, and publish the run summary.
 
-The flow only wires pipeline/ingest.py (plain Python, no Prefect) into tasks. Concurrency:
-`workers` extraction processes fed by a ThreadPoolTaskRunner (extraction is CPU-bound Python,
-so threads alone would not scale), or, with `dask_address`, a DaskTaskRunner that spreads the
-documents over a Dask cluster (each Dask worker extracts in its own process; use PostgreSQL as
-the shared database then). Task retries happen only for transient failures.
+The flow only wires pipeline/ingest.py (plain Python, no Prefect) into tasks. Concurrency: a
+ThreadPoolTaskRunner whose task threads hand each document to a pool of `workers` processes
+(extraction and loading are CPU-bound Python, so threads alone would not scale), or, with
+`dask_address`, a DaskTaskRunner that spreads the documents over a Dask cluster (each Dask
+worker process does its documents itself; use PostgreSQL as the shared database then). Task
+retries happen only for transient failures.
 """
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from outputs.db.engine import default_db_url, normalize_url  # noqa: E402
 from pipeline.discovery import discover  # noqa: E402
 from pipeline.ingest import (  # noqa: E402
-    DocOutcome, begin_run, end_run, extraction_pool, is_transient, process_document, record_quarantine,
-    summarize, threads_for,
+    DocOutcome, begin_run, end_run, is_transient, record_quarantine, run_document, summarize, threads_for,
+    worker_pool,
 )
 
 _hooks: list[Callable[[str, Any], None]] = []
@@ -70,7 +71,7 @@ def _document_run_name() -> str:
 def ingest_document(path: str, db_url: str, run_id: int | None = None,
                     quarantine_dir: str | None = None) -> dict[str, Any]:
     """Extract, check and load one document (or skip it when already loaded)."""
-    return process_document(path, db_url, run_id=run_id, quarantine_dir=quarantine_dir).to_dict()
+    return run_document(path, db_url, run_id=run_id, quarantine_dir=quarantine_dir).to_dict()
 
 
 def _safely(fn: Callable[..., Any], *args: Any) -> None:
@@ -90,7 +91,7 @@ def _task_failed(db_url: str, run_id: int, path: str, exc: BaseException) -> Doc
 
 
 def _task_runner(workers: int, dask_address: str | None):
-    """(task runner, extraction processes in this process)."""
+    """(task runner, worker processes to start in this process)."""
     if dask_address:
         from prefect_dask import DaskTaskRunner
 
@@ -131,7 +132,7 @@ def ingest(source: str, db_url: str | None = None, pattern: str | None = None, w
     runner, local_workers = _task_runner(workers, dask_address)
     outcomes: list[DocOutcome] = []
     try:
-        with extraction_pool(local_workers), runner:
+        with worker_pool(local_workers), runner:
             futures = {runner.submit(ingest_document, parameters={
                 "path": f, "db_url": db_url, "run_id": run_id, "quarantine_dir": quarantine_dir}): f
                 for f in files}

@@ -1,10 +1,11 @@
 """Ingestion in plain Python: one document from file to database, and a run over many.
 
 This is the core the Prefect flow (pipeline/flows.py) wires into tasks, and the plain loop the
-benchmark compares it with. Per document: hash the file; skip it when the document at that path
-is already loaded with this content and extractor version; otherwise read + extract + check it
-(in a worker process of the extraction pool, when one is active — extraction is CPU-bound
-Python) and load it in ONE transaction, so a crash leaves it either fully loaded or absent.
+benchmark compares it with. Per document (`process_document`): hash the file; skip it when the
+document at that path is already loaded with this content and extractor version; otherwise
+read + extract + check it and load it in ONE transaction, so a crash leaves it either fully
+loaded or absent. Extraction and loading are CPU-bound Python, so `run_document` hands the whole
+document to a worker process of the active pool (`worker_pool(n)`); threads only wait on it.
 A bad file (InputError) or a bug is quarantined with its reason and the run goes on; transient
 failures (database unavailable or locked, timeouts, a dead worker process) are raised for the
 caller to retry (`is_transient`).
@@ -48,7 +49,7 @@ def is_transient(exc: BaseException | None) -> bool:
 
 @dataclass
 class Extracted:
-    """What extraction made of one file (crosses the process boundary, so plain data)."""
+    """What extraction made of one file: the report, or why there is none."""
 
     path: str
     sha256: str | None = None
@@ -109,8 +110,8 @@ def _warm(_: int) -> int:
     return os.getpid()
 
 
-class ExtractionPool:
-    """N worker processes for extraction (forkserver: safe beside threads, modules preloaded).
+class WorkerPool:
+    """N worker processes for documents (forkserver: safe beside threads, modules preloaded).
     A worker that dies breaks the pool; it is rebuilt and the caller sees a transient error."""
 
     def __init__(self, workers: int):
@@ -127,10 +128,10 @@ class ExtractionPool:
         """Start every worker now (so start-up is not charged to the first documents)."""
         list(self._pool.map(_warm, range(self.workers)))
 
-    def extract(self, path: str) -> Extracted:
+    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         pool = self._pool
         try:
-            return pool.submit(extract_file, path).result()
+            return pool.submit(fn, *args, **kwargs).result()
         except BrokenProcessPool:
             with self._lock:
                 if self._pool is pool:
@@ -142,17 +143,17 @@ class ExtractionPool:
         self._pool.shutdown(wait=True, cancel_futures=True)
 
 
-_active_pool: ExtractionPool | None = None
+_active_pool: WorkerPool | None = None
 
 
 @contextmanager
-def extraction_pool(workers: int) -> Iterator[ExtractionPool | None]:
-    """Make `extract` use `workers` processes inside the block (workers <= 0: extract inline)."""
+def worker_pool(workers: int) -> Iterator[WorkerPool | None]:
+    """Make `run_document` use `workers` processes inside the block (workers <= 0: inline)."""
     global _active_pool
     if workers <= 0:
         yield None
         return
-    pool = ExtractionPool(workers)
+    pool = WorkerPool(workers)
     previous, _active_pool = _active_pool, pool
     try:
         pool.warm()
@@ -162,14 +163,8 @@ def extraction_pool(workers: int) -> Iterator[ExtractionPool | None]:
         pool.close()
 
 
-def extract(path: str) -> Extracted:
-    """Extract one file in the active pool's worker processes, or inline when there is none."""
-    pool = _active_pool
-    return pool.extract(path) if pool is not None else extract_file(path)
-
-
 def threads_for(workers: int) -> int:
-    """Threads feeding a pool of `workers` processes: one extracting and one loading per worker."""
+    """Threads feeding a pool of `workers` processes: two per worker keep each one busy."""
     return max(1, 2 * workers)
 
 
@@ -208,7 +203,7 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     with session_scope(db_url) as s:
         if is_loaded(s, path, sha, EXTRACTOR_VERSION):
             return DocOutcome(path, "unchanged", sha)
-    ex = (extractor or extract)(path)
+    ex = (extractor or extract_file)(path)
     if ex.report is None:
         kind, reason = ex.kind or "internal", ex.reason or "no report"
         record_quarantine(db_url, run_id, path, sha, kind, reason, quarantine_dir)
@@ -231,6 +226,15 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
                       flags_by_rule=res.flags_by_rule if status != "unchanged" else {},
                       carried_decisions=res.carried_decisions, extract_seconds=ex.seconds,
                       load_seconds=time.perf_counter() - t0)
+
+
+def run_document(path: str | Path, db_url: str, *, run_id: int | None = None,
+                 quarantine_dir: str | None = None) -> DocOutcome:
+    """`process_document` in a worker process of the active pool, or inline when there is none."""
+    pool = _active_pool
+    if pool is None:
+        return process_document(path, db_url, run_id=run_id, quarantine_dir=quarantine_dir)
+    return pool.call(process_document, str(path), db_url, run_id=run_id, quarantine_dir=quarantine_dir)
 
 
 def with_retries(fn: Callable[[], DocOutcome], attempts: int = 3, delays: Iterable[float] = (1, 4)) -> DocOutcome:
@@ -291,15 +295,15 @@ def ingest_plain(source: str | Path, db_url: str, *, pattern: str | None = None,
                  quarantine_dir: str | None = None,
                  on_done: Callable[[DocOutcome], None] | None = None) -> dict[str, Any]:
     """The whole ingestion without Prefect: the same per-document work on a thread pool feeding
-    `workers` extraction processes. Returns the run summary (also stored in `runs`)."""
+    `workers` processes. Returns the run summary (also stored in `runs`)."""
     from pipeline.discovery import discover
 
     t0 = time.perf_counter()
     files = discover([source], pattern)
     run_id = begin_run(db_url, source=str(source), pattern=pattern, workers=workers)
     outcomes: list[DocOutcome] = []
-    with extraction_pool(workers), cf.ThreadPoolExecutor(threads_for(workers)) as threads:
-        futures = [threads.submit(with_retries, lambda f=f: process_document(
+    with worker_pool(workers), cf.ThreadPoolExecutor(threads_for(workers)) as threads:
+        futures = [threads.submit(with_retries, lambda f=f: run_document(
             f, db_url, run_id=run_id, quarantine_dir=quarantine_dir)) for f in files]
         for fut in cf.as_completed(futures):
             try:

@@ -98,7 +98,7 @@ def _boxes(flag: FlagRow, view: tables.TableView | None) -> dict[int, list[Box]]
     return out
 
 
-def _crop(boxes: list[Box], width: float, height: float, pad: float = 70.0) -> tuple[float, float, float, float] | None:
+def _crop(boxes: list[Box], width: float, height: float, pad: float = 50.0) -> tuple[float, float, float, float] | None:
     if not boxes or height <= 0:
         return None
     top = max(0.0, min(b.bbox[1] for b in boxes) - pad)

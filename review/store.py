@@ -249,6 +249,8 @@ def decide(session: Session, flag_id: int, action: str, user: User, *, reason: s
     the corrected value is kept beside the flag's stated value, which is never changed."""
     reason = (reason or "").strip() or None
     corrected_value = (corrected_value or "").strip() or None
+    if not action:
+        raise ReviewError("choose an action: confirm, dismiss or correct")
     if action == "dismiss" and not reason:
         raise ReviewError("a dismissal needs a reason (why is it a false alarm?)")
     return record_decision(session, flag_id, action, user.username, reason=reason,

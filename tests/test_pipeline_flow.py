@@ -263,7 +263,7 @@ def test_tasks_retry_transient_failures_only(prefect_api, tmp_path, monkeypatch)
     files = copy_files(["duc-chinh-2020-h1.docx", "mao-khe-2021-chi-thi-04.docx"], tmp_path / "in")
     flaky, buggy = (str(f.resolve()) for f in files)
     calls: list[str] = []
-    real = flows.process_document
+    real = flows.run_document
 
     def process(path, db_url, **kw):
         calls.append(path)
@@ -273,7 +273,7 @@ def test_tasks_retry_transient_failures_only(prefect_api, tmp_path, monkeypatch)
             raise KeyError("a bug in the loader")
         return real(path, db_url, **kw)
 
-    monkeypatch.setattr(flows, "process_document", process)
+    monkeypatch.setattr(flows, "run_document", process)
     url = sqlite_url(tmp_path)
     res = flows.run_ingest(str(tmp_path / "in"), url, workers=1)
     assert (calls.count(flaky), calls.count(buggy)) == (2, 1)

@@ -1,10 +1,14 @@
 """Run the OCR of a scanned PDF, page by page: render, find ruled tables, Tesseract.
 
 Each page is rendered by pdftoppm (greyscale, `DPI`), straightened when the scan is skewed, its
-ruling lines found (ocr_layout) and painted out, then read by one `tesseract … -l vie tsv`
-call. Pages run in parallel, one Tesseract process per CPU, each with OMP_THREAD_LIMIT=1
-(Tesseract's own threading is much slower on small machines). The result is plain data
-(words with boxes and confidences, table line segments) that ocr_cache stores as JSON.
+ruling lines found (ocr_rulings) and its ruled tables (ocr_layout), the table lines painted
+out. The page outside the tables is read by one `tesseract … -l vie tsv` call (automatic page
+segmentation); every table's cells by one more call on the list of cell images (each a uniform
+block of text), short cells twice more for a majority vote. Pages run in parallel, a worker per
+CPU; the work is in the pdftoppm/tesseract child processes (each with OMP_THREAD_LIMIT=1: its
+own threading is several times slower on a small machine) and numpy, so the workers are
+threads. The result is plain data (words with boxes and confidences, table line segments) that
+ocr_cache stores as JSON.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,7 +38,7 @@ CELL_PSM = 6  # a table cell: one uniform block of text
 # lone digits ("5" as "2"); they are read twice more, with these, and the majority wins.
 SHORT_CELL_READINGS = (("eng", 6), (LANG, 13))
 SKEW_MIN = 0.1  # degrees: below this the page is used as scanned
-LAYOUT_VERSION = 10  # bump when rendering, line finding or word parsing changes the output
+LAYOUT_VERSION = 11  # bump when rendering, line finding or word parsing changes the output
 PAGE_TIMEOUT = float(os.environ.get("BAOCAO_OCR_TIMEOUT", "180"))
 
 
@@ -77,11 +81,12 @@ class PageOCR:
     tables: list[TableLines] = field(default_factory=list)
 
     def to_json(self) -> dict:
-        d = asdict(self)
-        d["words"] = [w.to_list() for w in self.words]
-        d["tables"] = [{"h": [s.to_list() for s in t.h], "v": [s.to_list() for s in t.v],
-                        "words": [w.to_list() for w in t.words]} for t in self.tables]
-        return d
+        return {
+            "page": self.page, "width": self.width, "height": self.height, "dpi": self.dpi, "skew": self.skew,
+            "words": [w.to_list() for w in self.words],
+            "tables": [{"h": [s.to_list() for s in t.h], "v": [s.to_list() for s in t.v],
+                        "words": [w.to_list() for w in t.words]} for t in self.tables],
+        }
 
     @classmethod
     def from_json(cls, d: dict) -> "PageOCR":
@@ -237,7 +242,7 @@ def _vote(readings: list[list[Word]]) -> list[Word]:
     return readings[0]
 
 
-def _read_cells(path: Path, page: int, clean: np.ndarray, grid: layout.Grid, tmp: Path) -> list[Word]:
+def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layout.Grid, tmp: Path) -> list[Word]:
     """Every non-empty cell of a table read in one Tesseract call (a list of cell images; short
     cells twice more, for a vote), the words placed back in page pixels."""
     inset = max(1, DPI // 150)
@@ -253,7 +258,7 @@ def _read_cells(path: Path, page: int, clean: np.ndarray, grid: layout.Grid, tmp
         if trimmed is None:
             continue
         img, dx, dy = trimmed
-        f = _save(img, tmp / f"p{page}-t{id(grid)}-c{len(files):04d}.pgm")
+        f = _save(img, tmp / f"p{page}-t{table}-c{len(files):04d}.pgm")
         files.append(str(f))
         origins.append((x0 + inset + dx, y0 + inset + dy))
         if _is_short(img):
@@ -262,7 +267,7 @@ def _read_cells(path: Path, page: int, clean: np.ndarray, grid: layout.Grid, tmp
         return []
 
     def read(numbers: list[int], lang: str, psm: int) -> dict[int, list[Word]]:
-        lst = tmp / f"p{page}-t{id(grid)}-{lang}-{psm}.txt"
+        lst = tmp / f"p{page}-t{table}-{lang}-{psm}.txt"
         lst.write_text("\n".join(files[n - 1] for n in numbers) + "\n", encoding="utf-8")
         out: dict[int, list[Word]] = {}
         for k, w in _tesseract(path, lst, psm, f"Tesseract on the table cells of page {page}", lang):
@@ -300,26 +305,11 @@ def ocr_page(path: Path, page: int, tmpdir: str) -> PageOCR:
     else:
         skew = 0.0
     hs, vs = rulings.find_rulings(gray, DPI)
-    found: list[tuple[list[rulings.Segment], list[rulings.Segment], layout.Grid]] = []
-    for th, tv in layout.table_segments(hs, vs, DPI):
-        grid = layout.make_grid(th, tv, DPI)
-        if grid is None:
-            continue
-        border = layout.outer_borders(grid, vs, DPI)
-        if border:
-            tv = tv + border
-            grid = layout.make_grid(th, tv, DPI) or grid
-        faint: list[rulings.Segment] = []
-        for _ in range(2):  # a second look along the boundaries the first one added
-            more = [s for s in layout.faint_rulings(gray, grid, DPI, candidates=hs) if s not in faint]
-            if not more:
-                break
-            faint += more
-            grid = layout.make_grid(th + faint, tv, DPI) or grid
-        found.append((th + faint, tv, grid))
+    found = layout.find_tables(gray, hs, vs, DPI)
     clean = rulings.erase_rulings(gray, [s for th, _, _ in found for s in th], [s for _, tv, _ in found for s in tv],
                                  DPI) if found else gray
-    tables = [TableLines(h=th, v=tv, words=_read_cells(path, page, clean, grid, tmp)) for th, tv, grid in found]
+    tables = [TableLines(h=th, v=tv, words=_read_cells(path, page, k, clean, grid, tmp))
+              for k, (th, tv, grid) in enumerate(found)]
     text_only = clean.copy() if found else clean
     m = max(2, DPI // 100)
     for _, _, grid in found:  # the tables' text is read cell by cell, not twice

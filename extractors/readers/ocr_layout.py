@@ -1,11 +1,11 @@
 """Ruled tables from line segments: which lines make a table, its grid and its merged cells.
 
-`table_segments` keeps the segments that cross each other (one group per table); `make_grid`
-turns a group into column and row boundaries and marks each boundary piece drawn or open, a
-merged cell being a run of grid positions whose separating line piece is missing. A table's
-faded parts are recovered from the page image: `outer_borders` (a faint outer border the row
-lines do not reach) and `faint_rulings` (row lines too faint or worn for `find_rulings`).
-Coordinates are page pixels.
+`find_tables` is the entry point. `table_segments` keeps the segments that cross each other
+(one group per table); `make_grid` turns a group into column and row boundaries and marks each
+boundary piece drawn or open, a merged cell being a run of grid positions whose separating line
+piece is missing. A table's faded parts are recovered from the page image: `outer_borders` (a
+faint outer border the row lines do not reach) and `faint_rulings` (row lines too faint or worn
+for `find_rulings`, or faded in some columns). Coordinates are page pixels.
 """
 from __future__ import annotations
 
@@ -107,6 +107,7 @@ class Grid:
             cells.append(GridCell(r0, c0, r1 - r0 + 1, c1 - c0 + 1, (xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])))
         cells.sort(key=lambda c: (c.row, c.col))
         self.cells = cells
+
 
 # -- grids ---------------------------------------------------------------------------------
 
@@ -355,3 +356,28 @@ def faint_rulings(gray: np.ndarray, grid: Grid, dpi: int = 300,
             out.extend(Segment(pos, int(grid.xs[c]), int(grid.xs[c + 1]), 1) for c in sorted(cols))
         i = j + 1
     return out
+
+
+def find_tables(gray: np.ndarray, hs: list[Segment], vs: list[Segment], dpi: int = 300
+                ) -> list[tuple[list[Segment], list[Segment], Grid]]:
+    """Every ruled table of a page: (its horizontal and vertical segments, faint ones added;
+    its grid). A faint outer border is taken in first, then faint row lines (twice: the second
+    look runs along the boundaries the first one added)."""
+    found = []
+    for th, tv in table_segments(hs, vs, dpi):
+        grid = make_grid(th, tv, dpi)
+        if grid is None:
+            continue
+        border = outer_borders(grid, vs, dpi)
+        if border:
+            tv = tv + border
+            grid = make_grid(th, tv, dpi) or grid
+        faint: list[Segment] = []
+        for _ in range(2):
+            more = [s for s in faint_rulings(gray, grid, dpi, candidates=hs) if s not in faint]
+            if not more:
+                break
+            faint += more
+            grid = make_grid(th + faint, tv, dpi) or grid
+        found.append((th + faint, tv, grid))
+    return found

@@ -214,6 +214,7 @@ def _isolated(mask: np.ndarray, s: Segment, dpi: int) -> bool:
     dens = [float(a.mean()) if a.size else 0.0 for a in (above, below)]
     return max(dens) < 0.15
 
+
 def erase_rulings(gray: np.ndarray, hs: list[Segment], vs: list[Segment], dpi: int = 300) -> np.ndarray:
     """A copy of the page with the given ruling lines painted paper-white: inside each line's
     band only the pixels of long straight runs (and their grey rim), so that text touching a

@@ -9,6 +9,7 @@ continues it; a repeated header row is dropped.
 from __future__ import annotations
 
 import statistics
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 
 from extractors.readers import ocr_layout as layout
@@ -135,13 +136,15 @@ def _header_rows(pt: PageTable) -> int:
 
 
 def _repeats_header(first: PageTable, cont: PageTable) -> bool:
-    """The continuation starts with the first part's header row again."""
+    """The continuation starts with the first part's header row again (read alike: OCR may
+    differ in a letter)."""
     def row0(pt: PageTable) -> list[str]:
         return [_cell_text(pt.words.get((0, c), [])).lower() for c in range(pt.grid.n_cols)]
 
     a, b = row0(first), row0(cont)
-    filled = [x for x in a if x]
-    return bool(filled) and len(filled) >= 2 and a == b
+    if sum(1 for x in a if x) < 2 or [bool(x) for x in a] != [bool(x) for x in b]:
+        return False
+    return SequenceMatcher(None, " | ".join(a), " | ".join(b), autojunk=False).ratio() >= 0.85
 
 
 def same_columns(a: layout.Grid, b: layout.Grid, page_width: float) -> bool:
