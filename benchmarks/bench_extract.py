@@ -35,9 +35,21 @@ def bare_docx(path: Path) -> None:
             _ = block.text
 
 
+def clear_text_caches() -> None:
+    """Forget per-text memos (NLP tags, reference scans) so that each run does the work again;
+    models stay loaded, as in a warm worker."""
+    from extractors import nlp, references, vntext
+
+    vntext._FOLD_TABLE.clear()
+    for fn in (nlp._tag_cached, references._scan, vntext._fold_char):
+        if hasattr(fn, "cache_clear"):
+            fn.cache_clear()
+
+
 def measure(path: Path, repeat: int) -> dict[str, float]:
     runs: list[dict[str, float]] = []
     for _ in range(repeat):
+        clear_text_caches()
         t0 = time.perf_counter()
         doc = read_document(path)
         t_read = time.perf_counter() - t0

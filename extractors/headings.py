@@ -185,8 +185,15 @@ class HeadingView:
     upper: bool  # written in capitals
 
 
+_WS_RUN = re.compile(r"\s+")
+
+
 def _bold_mask(p: Paragraph) -> tuple[str, list[bool]]:
     """The paragraph's text with white space squashed, and a bold flag per character."""
+    bolds = {r.bold for r in p.runs if r.text.strip()}
+    if len(bolds) <= 1:  # uniform formatting (most body paragraphs): no per-character walk
+        raw = _WS_RUN.sub(" ", "".join(r.text for r in p.runs)).strip()
+        return raw, [bool(bolds) and bolds.pop()] * len(raw)
     chars: list[str] = []
     mask: list[bool] = []
     for r in p.runs:

@@ -27,9 +27,20 @@ def _fold_char(c: str) -> str:
     return low if len(low) == 1 else c
 
 
+class _FoldTable(dict):
+    """str.translate table filled on demand: code point → folded character."""
+
+    def __missing__(self, key: int) -> str:
+        value = self[key] = _fold_char(chr(key))
+        return value
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics, one character for one: 'Số: 12' → 'so: 12'."""
-    return "".join(_fold_char(c) for c in unicodedata.normalize("NFC", text))
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
 
 
 def squash(text: str) -> str:
@@ -43,11 +54,12 @@ def letters(text: str) -> list[str]:
 
 def is_upper_text(text: str, min_letters: int = 3) -> bool:
     """Written in capitals: at least `min_letters` letters, nearly all of them upper case."""
-    ls = letters(text)
-    if len(ls) < min_letters:
-        return False
-    up = sum(1 for c in ls if c.isupper())
-    return up >= 0.9 * len(ls)
+    n_letters = n_upper = 0
+    for c in text:
+        if c.isalpha():
+            n_letters += 1
+            n_upper += c.isupper()
+    return n_letters >= min_letters and n_upper >= 0.9 * n_letters
 
 
 def n_words(text: str) -> int:
