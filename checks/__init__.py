@@ -5,7 +5,8 @@ totals (total_mismatch), row_sums (row_sum_mismatch), prose_table (prose_table_m
 counts (count_mismatch), percentages (implausible_percentage, ratio_mismatch), references
 (reference_mismatch), sections (empty_section, numbering_error), malformed (malformed_number),
 metadata (missing_metadata). They read the Report through checks.context.Ctx (sentences from
-Section.text, tables parsed by checks.tables_view, the section tree). After the rules, linkers
+Section.text, tables parsed by checks.tables_view, the section tree); checks.indicators reads
+indicator rows ("Tổng số hội viên | Người | 186") and a table's declared unit. After the rules, linkers
 (checks.linking) connect flags caused by one mistake (`related`), mark the flag on the likely
 culprit cell (`culprit`), and note OCR'd sources in the evidence. Flags come out in ORDER and are
 numbered "<rule>:<n>".

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from checks.indicators import section_unit
 from checks.tables_view import TableView
 from checks.text import Mention, fold, mentions, split_sentences
 from models.document import Provenance
@@ -97,6 +98,16 @@ class Ctx:
             out.append(j)
             todo.extend(self.tree[j].children)
         return out
+
+    @cached_property
+    def table_units(self) -> dict[str, str]:
+        """Table id → the unit its section declares ("Đơn vị tính: triệu đồng"), where one does."""
+        by_number = {}
+        for s in self.report.sections:
+            if s.number and (u := section_unit(s.text)):
+                by_number.setdefault(s.number, u)
+        return {t.id: by_number[t.section] for t in self.report.tables
+                if t.section in by_number}
 
     @cached_property
     def sections_with_tables(self) -> set[str]:

@@ -72,11 +72,20 @@ _LABEL = re.compile(r"[^\W\d_][^\d,;:.()…%]{0,30}?\s+$")
 
 def _labelled(s: str, p: int, ms: list[Mention]) -> Mention | None:
     """A part written name first: "trong đó: cán bộ 11 người, công chức 14 người"."""
-    nxt = next((m for m in ms if m.start > p), None)
+    after = [m for m in ms if m.start > p]
+    # a duration may stand inside the name ("đào tạo dưới 3 tháng 5.720 người")
+    k = 0
+    while k < len(after) - 1 and after[k].kind == "time" and after[k + 1].kind != "time":
+        k += 1
+    nxt = after[k] if after else None
     if nxt is None:
         return None
     text = s[p:nxt.start]
-    if not _LABEL.fullmatch(text) or len(text.split()) > 4 or _REST_START.match(text):
+    bare = text
+    for m in after[:k]:
+        bare = bare.replace(s[m.start:m.end], "#", 1)
+    limit = 4 + 4 * k  # a name with a duration in it is longer
+    if not _LABEL.fullmatch(bare.replace("#", "x")) or len(text.split()) > limit or _REST_START.match(text):
         return None
     label = fold(text)
     if label.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "và", "còn", "trên", "gần"):
@@ -132,15 +141,42 @@ def _approx(m: Mention) -> bool:
     return m.qualifier is not None and m.qualifier in APPROX
 
 
+_COPULA = re.compile(r"^là\s+(.+?)(?:\s+(?:và|hoặc))?$")
+
+
+def _category(m: Mention) -> str | None:
+    """The kind a part is said to be with "là" ("2.980 thành viên là hộ gia đình" → "hộ gia
+    đình"): a category of the counted noun, when a short noun phrase with no verb in it."""
+    if m.unit[len(m.head):].strip():
+        return None
+    c = _COPULA.match(m.tail.strip())
+    if not c:
+        return None
+    what = c.group(1).strip()
+    ws = what.split()
+    if not ws or len(ws) > 4 or what in ATTRIBUTE_WORDS:
+        return None
+    if any(re.search(rf"(?<!\w){w}(?!\w)", what) for w in SUBSET_MARKERS + _VERBISH):
+        return None
+    return what
+
+
+_VERBISH = ("người", "tham", "tích cực", "thường xuyên", "trong", "ngoài", "từ", "trên", "dưới")
+
+
 def _name(m: Mention) -> str:
-    """What a part is: its name when written first ("cán bộ 11 người"), else its unit head."""
-    return m.extra.get("label") or m.head
+    """What a part is: its name when written first ("cán bộ 11 người"), the category it is
+    said to be ("215 thành viên là cá nhân"), else its unit head."""
+    return m.extra.get("label") or _category(m) or m.head
 
 
 def _bare(m: Mention) -> bool:
-    """A part named as a category ("giáo viên"), not a described subset ("hộ đạt …")."""
+    """A part named as a category ("giáo viên", "thành viên là cá nhân"), not a described
+    subset ("hộ đạt …")."""
     if _name(m) in ATTRIBUTE_WORDS:
         return False
+    if _category(m) is not None:
+        return True
     tail = (m.unit[len(m.head):] + " " + m.tail).strip()
     return not any(re.match(rf"^(\w+\s)?{w}\b", tail) for w in SUBSET_MARKERS)
 
@@ -152,7 +188,7 @@ def _known_partition(ls: Listing) -> bool:
 def _partition(ls: Listing) -> bool:
     if _known_partition(ls):
         return True
-    names = [f"{p.extra.get('label', '')} {p.unit}" for p in ls.parts]
+    names = [f"{p.extra.get('label', '')} {p.unit} {_category(p) or ''}" for p in ls.parts]
     return len(ls.parts) >= 2 and all(_bare(p) for p in ls.parts) and len(set(names)) == len(names)
 
 
@@ -176,7 +212,9 @@ def _same_units(whole: Mention, part: Mention) -> bool:
 
 
 def _written(p: Mention) -> str:
-    return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit) if x)
+    cat = _category(p)
+    return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit,
+                                f"là {cat}" if cat else None) if x)
 
 
 @rule("count_mismatch", Severity.WARNING, "Tổng và các phần liệt kê không khớp",

@@ -109,6 +109,13 @@ LABEL_BEFORE = ("thứ", "lớp", "khối", "mức độ", "mức", "độ", "lo
                 "điểm", "khoản", "điều", "chương", "phần", "tiết", "giai đoạn", "khu", "tổ", "đội",
                 "phụ lục", "biểu", "mẫu", "kỳ", "khóa", "khoá", "đợt", "quý", "tháng", "ngày", "năm",
                 "năm học", "niên khóa", "nhiệm kỳ", "lúc", "version", "phiên bản", "covid", "top")
+# Words ending in a label word that name a category, not a label ("trung cấp 85 người": a
+# qualification level; "cấp 2" alone is a label).
+NOT_LABEL_COMPOUNDS = ("trung cấp", "sơ cấp", "cao cấp", "thượng cấp", "trợ cấp", "địa điểm",
+                       "trọng điểm", "thí điểm", "thời điểm", "đa số", "thiểu số", "dân số")
+# The largest number a calendar label can carry ("tháng 12", "quý 4"): a larger one before a
+# counted noun is a quantity ("đào tạo dưới 3 tháng 572 người" is not month 572).
+LABEL_MAX = {"tháng": 12, "quý": 4, "ngày": 31, "tuần": 53, "học kỳ": 3, "kỳ": 12}
 
 # Context that makes a percentage a rate of completion or change, which may exceed 100.
 RATE_CONTEXT = ("kế hoạch", "kh", "chỉ tiêu", "dự toán", "mục tiêu", "so với", "so cùng kỳ",

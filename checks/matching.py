@@ -89,3 +89,20 @@ def prose_numbers_for_column(sentences, t: TableView, c: int):
                 continue
             if c in best_columns(m, t):
                 yield s, m
+
+
+def near_miss(m: Mention, other: float) -> str | None:
+    """typo_close, and for short numbers (under three digits) one digit changed or two swapped
+    too: only for a reading specific enough to rule out a different quantity."""
+    how = typo_close(m, other)
+    if how is not None or m.malformed:
+        return how
+    a, b = _digits(m.value), _digits(other)
+    if a is None or b is None or a == b or len(a) != len(b):
+        return None
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(diff) == 1:
+        return "one digit"
+    if len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]:
+        return "transposition"
+    return None

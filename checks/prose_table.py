@@ -6,24 +6,37 @@ sentence's unit must name the column (checks.matching), and the two numbers must
 are taken for different quantities. A cell is compared only when the sentence names its row.
 The table side must be self-consistent (its total equals its rows); when it is not, the
 total_mismatch flag carries the prose that agrees with the rows as evidence instead.
+
+Two more ways a sentence may speak of a cell (checks.indicators): a money amount written in the
+unit the table declares ("Đơn vị tính: triệu đồng") may state its total, when the sentence
+speaks of a whole ("Tổng thu …", "toàn tỉnh …"); and a number may state a row of an indicator
+table ("Tổng số hội viên | Người | 186"). When the row's own words (beyond the unit) stand in the
+number's clause ("kết nạp 6 hội viên mới" / "Hội viên kết nạp mới trong quý"), that reading is
+specific enough that a short number one digit off is flagged too.
 """
 from __future__ import annotations
 
+import re
+
 from checks.context import Ctx
-from checks.matching import best_columns, row_named, typo_close
+from checks.indicators import clause_words, column_unit, row_matches, unit_names
+from checks.matching import best_columns, near_miss, row_named, typo_close
 from checks.registry import make_flag, rule
+from checks.text import words
 from checks.totals import as_number
 from models.report import Severity
 
 _CHANGE = ("tăng", "giảm", "thêm", "mới", "kết nạp", "tăng thêm", "giảm đi", "còn")
+# Words by which a sentence speaks of a whole ("Tổng thu ngân sách", "toàn tỉnh").
+_WHOLE_WORDS = re.compile(r"(?<!\w)(tổng|toàn)(?!\w)")
+
+
+def _plain(m) -> bool:
+    return not (m.percent or m.numerator or m.over is not None or m.value is None or m.qualifier)
 
 
 def _usable(m) -> bool:
-    if m.percent or m.numerator or m.over is not None or m.value is None:
-        return False
-    if m.qualifier:
-        return False
-    return not any(m.before.endswith(w) for w in _CHANGE)
+    return _plain(m) and not any(m.before.endswith(w) for w in _CHANGE)
 
 
 @rule("prose_table_mismatch", Severity.WARNING, "Số liệu trong văn bản khác trong bảng",
@@ -33,20 +46,53 @@ def prose_table_mismatch(ctx: Ctx):
     for t in ctx.tables:
         for s in ctx.sentences:
             for k, m in enumerate(s.mentions):
-                if (s.order, k) in done or not _usable(m):
+                if (s.order, k) in done or not _plain(m):
                     continue
-                for c in best_columns(m, t):
-                    f = _compare(ctx, t, c, s, m)
-                    if f is not None:
-                        done.add((s.order, k))
-                        yield f
-                        break
+                f = _by_column(ctx, t, s, m) if _usable(m) else None
+                f = f or _by_row(ctx, t, s, m)
+                if f is not None:
+                    done.add((s.order, k))
+                    yield f
 
 
-def _compare(ctx: Ctx, t, c: int, s, m):
+def _by_column(ctx: Ctx, t, s, m):
+    """The mention's unit names a column (or is the unit the table is written in)."""
+    for c in best_columns(m, t):
+        if (f := _compare(ctx, t, c, s, m)) is not None:
+            return f
+    if best_columns(m, t):
+        return None
+    unit = ctx.table_units.get(t.id)
+    whole = bool(_WHOLE_WORDS.search(s.folded))
+    for c in t.quantity_columns():
+        if unit_names(m, column_unit(t, c, unit)):
+            if (f := _compare(ctx, t, c, s, m, total=whole)) is not None:
+                return f
+    return None
+
+
+def _by_row(ctx: Ctx, t, s, m):
+    """The mention states a row of an indicator table."""
+    clause = clause_words(s.text, m, s.mentions)
+    matches = row_matches(t, m, clause, words(s.text))
+    if not matches or any(abs(x.value - m.value) < 1e-6 for x in matches):
+        return None
+    specific = [x for x in matches if x.specific]
+    for x in specific or matches:
+        name = " ".join(words(t.label(x.row)))
+        if any(m.before.endswith(w) for w in _CHANGE) and not any(
+                w in name for w in _CHANGE if m.before.endswith(w)):
+            continue  # "kết nạp 6 hội viên" is a change, unless the row counts the change
+        how = near_miss(m, x.value) if x.specific else typo_close(m, x.value)
+        if how is not None:
+            return _flag(ctx, t, x.row, x.col, s, m, x.value, how)
+    return None
+
+
+def _compare(ctx: Ctx, t, c: int, s, m, total: bool = True):
     values = []
     sums = t.body_sums(c)
-    if t.T is not None:
+    if t.T is not None and total:
         stated = t.effective(t.T, c)
         if stated is not None and sums and any(abs(x[2] - stated) < 1e-6 for x in sums):
             values.append((t.T, stated))
@@ -63,19 +109,22 @@ def _compare(ctx: Ctx, t, c: int, s, m):
             values.append((r, v))
     for r, v in values:
         how = typo_close(m, v)
-        if how is None:
-            continue
-        col = t.columns[c].header
-        where = "dòng tổng" if r == t.T else f"dòng «{t.label(r)}»"
-        where_en = "total row" if r == t.T else f"row “{t.label(r)}”"
-        return make_flag(
-            "prose_table_mismatch", "default",
-            {"stated": m.raw, "unit": m.unit_text or m.unit, "table": t.id, "where": f"{where}, cột «{col}»",
-             "where_en": f"{where_en}, column “{col}”", "table_value": v},
-            section=s.section, table=t.id, row=r, column=col, stated=m.raw,
-            table_value=as_number(v), expected=as_number(v), sentence=s.text,
-            location=ctx.locate(s, m.raw),
-            evidence={"sentence": s.text, "unit": m.unit, "closeness": how,
-                      "table_section": t.rec.section, "row_label": t.label(r),
-                      "cell": t.raw(r, c), "cell_location": t.location(r, c).model_dump(exclude_none=True)})
+        if how is not None:
+            return _flag(ctx, t, r, c, s, m, v, how)
     return None
+
+
+def _flag(ctx: Ctx, t, r: int, c: int, s, m, v: float, how: str):
+    col = t.columns[c].header
+    where = "dòng tổng" if r == t.T else f"dòng «{t.label(r)}»"
+    where_en = "total row" if r == t.T else f"row “{t.label(r)}”"
+    return make_flag(
+        "prose_table_mismatch", "default",
+        {"stated": m.raw, "unit": m.unit_text or m.unit, "table": t.id, "where": f"{where}, cột «{col}»",
+         "where_en": f"{where_en}, column “{col}”", "table_value": v},
+        section=s.section, table=t.id, row=r, column=col, stated=m.raw,
+        table_value=as_number(v), expected=as_number(v), sentence=s.text,
+        location=ctx.locate(s, m.raw),
+        evidence={"sentence": s.text, "unit": m.unit, "closeness": how,
+                  "table_section": t.rec.section, "row_label": t.label(r),
+                  "cell": t.raw(r, c), "cell_location": t.location(r, c).model_dump(exclude_none=True)})

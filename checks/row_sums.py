@@ -5,8 +5,9 @@ one header, or the "Trong đó" columns after "Số hội viên". Parts are summ
 declared complete (a known partition such as Nam/Nữ, a "Chia ra" header, or every other row
 adding up); "Trong đó" parts are only checked not to exceed their whole. Row groups: a parent
 row ("Tổng số …") against its child rows, summed when the children are complete (they add up in
-the other columns of that row, or in the other parents of the table), never when they follow
-"Trong đó"; a child above its parent is always flagged.
+the other columns of that row, or in the other parents of the table, or the last child takes
+the rest: "- Dịch vụ khác"), not when they follow "Trong đó" (unless closed by such a remainder
+row and adding up in another column); a child above its parent is always flagged.
 """
 from __future__ import annotations
 
@@ -118,6 +119,14 @@ def _kid_partition(t: TableView, kids: list[int]) -> bool:
     return frozenset(_clean_label(t.label(k)) for k in kids) in PARTITIONS
 
 
+_REMAINDER = re.compile(r"^(?:số\s+)?còn lại\b|(?<!\w)khác$")
+
+
+def _kid_remainder(t: TableView, kids: list[int]) -> bool:
+    """The last child takes the rest ("- Dịch vụ khác", "Còn lại"): the children cover their parent."""
+    return len(kids) >= 2 and bool(_REMAINDER.search(_clean_label(t.label(kids[-1]))))
+
+
 def _row_groups(t: TableView):
     kids_of = {p: [k for k in ks if k < len(t.body)] for p, ks in t.rec.children.items()
                if p < len(t.body)}
@@ -148,7 +157,10 @@ def _row_groups(t: TableView):
         of_which = _of_which(t, p, kids)
         agree = sum(1 for x in rows if x[3])
         disagree = len(rows) - agree
-        complete = _kid_partition(t, kids) or (not of_which and len(kids) >= 2 and (
+        # a list closed by a remainder row is complete; after "Trong đó" only when another
+        # column of the row bears that reading out
+        remainder = _kid_remainder(t, kids) and (not of_which or agree >= 1)
+        complete = _kid_partition(t, kids) or remainder or (not of_which and len(kids) >= 2 and (
             (agree >= 2 and agree >= 2 * disagree)
             or (table_agree >= 3 and table_agree >= 3 * table_disagree)))
         if complete:

@@ -13,8 +13,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from checks.lexicon import (APPROX, KINDS, LABEL_BEFORE, MONEY_SCALE, NOT_MONEY_AFTER_DONG,
-                            UNIT_STOP)
+from checks.lexicon import (APPROX, COUNT_KINDS, KINDS, LABEL_BEFORE, LABEL_MAX, MONEY_SCALE,
+                            NOT_LABEL_COMPOUNDS, NOT_MONEY_AFTER_DONG, UNIT_STOP)
 from extractors.numbers import parse_number
 
 
@@ -27,13 +27,13 @@ def fold(s: str | None) -> str:
 
 
 # Old and new tone placement ("hoá"/"hóa", "uỷ"/"ủy") read alike: at a word's end, the tone
-# goes on the first vowel.
+# goes on the first vowel (not after "q", where "u" is part of the consonant: "quý", "quỹ").
 _TONE_MAP = {a + b: c + d for a, b, c, d in (
     ("o", "á", "ó", "a"), ("o", "à", "ò", "a"), ("o", "ả", "ỏ", "a"), ("o", "ã", "õ", "a"),
     ("o", "ạ", "ọ", "a"), ("o", "é", "ó", "e"), ("o", "è", "ò", "e"), ("o", "ẻ", "ỏ", "e"),
     ("o", "ẽ", "õ", "e"), ("o", "ẹ", "ọ", "e"), ("u", "ý", "ú", "y"), ("u", "ỳ", "ù", "y"),
     ("u", "ỷ", "ủ", "y"), ("u", "ỹ", "ũ", "y"), ("u", "ỵ", "ụ", "y"))}
-_OLD_TONE = re.compile("(?:" + "|".join(_TONE_MAP) + r")(?!\w)")
+_OLD_TONE = re.compile(r"(?<!q)(?:" + "|".join(_TONE_MAP) + r")(?!\w)")  # "quý": qu- is a consonant
 
 
 def words(s: str | None) -> list[str]:
@@ -175,7 +175,24 @@ def _qualifier(before: str) -> str | None:
 
 def _is_label(before: str) -> bool:
     b = " " + before
+    if any(b.endswith(" " + w) for w in NOT_LABEL_COMPOUNDS):
+        return False
     return any(b.endswith(" " + w) for w in LABEL_BEFORE)
+
+
+_GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
+
+
+def _counted_not_label(raw: str, value: float | None, before: str, kind: str | None) -> bool:
+    """A number after a label word that still counts the noun after it: written with thousands
+    groups ("trung cấp 1.850 người", "dưới 3 tháng 5.720 người" — labels never are), or too
+    large for a calendar label ("tháng 572 người")."""
+    if kind not in COUNT_KINDS:
+        return False
+    if _GROUPED.fullmatch(raw):
+        return True
+    b = " " + before
+    return value is not None and any(b.endswith(" " + w) and value > mx for w, mx in LABEL_MAX.items())
 
 
 def mentions(sentence: str) -> list[Mention]:
@@ -250,7 +267,8 @@ def _mentions(sentence: str) -> list[Mention]:
         if val is not None and val == int(val) and 1900 <= val <= 2100 and (
                 not units or kind == "time" or before.endswith(("năm", "năm học", "giai đoạn", "kỳ"))):
             continue  # a year
-        if _is_label(before) and not (before.endswith(("số", "tổng số")) and units):
+        if _is_label(before) and not (before.endswith(("số", "tổng số")) and units) \
+                and not _counted_not_label(raw, val, before, kind):
             continue
         scale = 1.0
         if kind == "money":

@@ -16,9 +16,12 @@ from pathlib import Path
 import pytest
 
 from checks import run_checks
+from checks.references import parse_citations
+from checks.text import fold
 from conftest import CORPUS, FIXTURES
-from models.document import Format, Source
-from models.report import Metadata, Period, Report, Section, TableRecord
+from extractors.tables import table_record
+from models.document import Cell, Format, Provenance, Source, Table
+from models.report import Metadata, Period, Reference, Report, Section, TableRecord
 
 OWN = FIXTURES / "corpus"
 ROOTS = [CORPUS, OWN]
@@ -60,6 +63,7 @@ def report_from_gold(gold_path: Path) -> Report:
     sections: list[Section] = []
     texts: list[list[str]] = []
     tables: list[TableRecord] = []
+    preamble: list[str] = []
     block = None
     for line in lines:
         if line.startswith("[") and line.endswith("]") and not line.startswith("[/"):
@@ -68,7 +72,7 @@ def report_from_gold(gold_path: Path) -> Report:
                 g = gtables.pop(0)
                 tables.append(TableRecord(id=f"t{len(tables) + 1}", section=g.get("section"),
                                           columns=g["columns"], rows=g["rows"],
-                                          total_row=g.get("total_row")))
+                                          total_row=g.get("total_row"), **_hierarchy(g)))
             continue
         if line.startswith("[/"):
             block = None
@@ -85,11 +89,21 @@ def report_from_gold(gold_path: Path) -> Report:
                     level = len(label.strip(" .:").split(".")) + 1
                 elif re.fullmatch(r"[a-zđ]\)", label):
                     level = 3
+            if not gsecs or not _same_title(title or head, gsecs[0]["title"]):
+                # not an annotated section: a part label whose title follows ("PHẦN THỨ NHẤT"),
+                # or an unnumbered bold lead-in ("Về an ninh chính trị:"), which is body text
+                if sections:
+                    texts[-1].append(" ".join(x for x in (head.strip(), rest.strip()) if x))
+                continue
             g = gsecs.pop(0)
+            if gold.get("parts"):  # PHẦN / A., B. hold the Roman sections: the depth says the level
+                level = len(g["number"].split("."))
             sections.append(Section(number=g["number"], title=g["title"], level=level, label=label))
             texts.append([rest.strip()] if rest.strip() else [])
             continue
-        if sections and line.strip():
+        if line.strip() and not sections:
+            preamble.append(line.strip())
+        elif sections and line.strip():
             texts[-1].append(line.strip())
     for s, t in zip(sections, texts):
         s.text = "\n".join(t)
@@ -97,7 +111,33 @@ def report_from_gold(gold_path: Path) -> Report:
     meta = Metadata(**{k: v for k, v in md.items() if k != "period"},
                     period=Period(**(md.get("period") or {})))
     src_model = Source(path=str(src), sha256="0" * 64, format=Format.DOCX, size=0)
-    return Report(source=src_model, metadata=meta, sections=sections, tables=tables)
+    refs = [Reference(raw=c.code, code=c.code, kind=c.type_code, sentence=c.sentence)
+            for text in preamble for c in parse_citations(text, None, Provenance())]
+    return Report(source=src_model, metadata=meta, sections=sections, tables=tables, references=refs)
+
+
+class _NoOutline:
+    def section_of(self, block_index: int) -> None:
+        return None
+
+
+def _hierarchy(g: dict) -> dict:
+    """Parent rows and their children, as the table extractor reads them from the gold rows
+    (gold does not annotate them); nothing when the extractor's rows do not line up."""
+    grid = [g["columns"]] + g["rows"] + ([g["total_row"]] if g.get("total_row") else [])
+    n = max(len(r) for r in grid)
+    t = Table(n_rows=len(grid), n_cols=n,
+              cells=[Cell(row=i, col=j, text=x) for i, r in enumerate(grid) for j, x in enumerate(r)])
+    rec = table_record(t, "t0", 0, _NoOutline())
+    if rec is None or rec.rows != g["rows"]:
+        return {}
+    return {"parent_rows": rec.parent_rows, "children": rec.children}
+
+
+def _same_title(heading: str, gold_title: str) -> bool:
+    """A markup heading is the gold section when the gold title's words stand in it."""
+    hw, gw = set(re.findall(r"\w+", fold(heading))), re.findall(r"\w+", fold(gold_title))
+    return bool(gw) and sum(w in hw for w in gw) * 5 >= 4 * len(gw)
 
 
 @pytest.mark.parametrize("gold_path", gold_files(), ids=lambda p: p.stem)

@@ -303,3 +303,127 @@ def test_parts_must_count_what_the_whole_counts():
             "sửa đổi, bổ sung 628 thủ tục và bãi bỏ 130 thủ tục.")
     assert flags("count_mismatch", text) == []
     assert [f.stated for f in flags("count_mismatch", "Đã ban hành 20 văn bản, gồm 8 kế hoạch và 10 công văn.")] == ["20"]
+
+
+# --- parts named first with a duration in the name; qualification levels are not labels ------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    # parts exceed the whole: an open "trong đó" list still cannot add up to more than it
+    ("Trung tâm tuyển sinh 2.150 học viên, trong đó trình độ trung cấp 640 học viên, "
+     "sơ cấp 980 học viên, bồi dưỡng dưới 3 tháng 710 học viên.", "2.150", 2330),
+    ("Năm học có 1.060 học sinh dự thi, trong đó hệ chính quy 812 học sinh, hệ tại chức 276 học sinh.",
+     "1.060", 1088),
+])
+def test_count_mismatch_parts_named_first_exceed(text, stated, computed):
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    # an open list that stays under the whole may leave parts out
+    "Trung tâm tuyển sinh 2.150 học viên, trong đó trình độ trung cấp 640 học viên, "
+    "sơ cấp 980 học viên, bồi dưỡng dưới 3 tháng 310 học viên.",
+    # the whole is exactly its parts
+    "Đào tạo nghề cho 1.500 lao động, trong đó cao đẳng 300 lao động, trung cấp 450 lao động "
+    "và sơ cấp 750 lao động.",
+])
+def test_count_open_list_named_first_under_whole(text):
+    assert flags("count_mismatch", text) == []
+
+
+def test_grouped_number_after_a_label_word_is_a_quantity():
+    from checks.text import mentions
+    ms = mentions("Đã cấp chứng chỉ trung cấp 1.240 người và sơ cấp 85 người; quý 3 có 2 lớp.")
+    assert [(m.raw, m.head) for m in ms] == [("1.240", "người"), ("85", "người"), ("2", "lớp")]
+
+
+# --- parts said to be of a kind with "là" ----------------------------------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    ("Quỹ tín dụng có 1.842 thành viên, trong đó 1.610 thành viên là cá nhân và 230 thành viên là pháp nhân.",
+     "1.842", 1840),
+    ("Làng nghề có 96 cơ sở, trong đó 71 cơ sở là hộ kinh doanh và 27 cơ sở là doanh nghiệp.", "96", 98),
+])
+def test_count_mismatch_parts_split_by_kind_with_la(text, stated, computed):
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    "Quỹ tín dụng có 1.842 thành viên, trong đó 1.612 thành viên là cá nhân và 230 thành viên là pháp nhân.",
+    # overlapping attributes said with "là": not a split
+    "Chi hội có 120 hội viên, trong đó 45 hội viên là nữ và 30 hội viên là đảng viên.",
+    # a described subset ("là người …" / a verb after "là")
+    "Câu lạc bộ có 60 thành viên, trong đó 25 thành viên là người có uy tín và 12 thành viên là cán bộ hưu trí.",
+])
+def test_count_parts_with_la_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+# --- prose against indicator rows and tables in a declared unit -------------------------------
+
+def indicator_table() -> TableRecord:
+    return TableRecord(id="t1", section="2", columns=["STT", "Chỉ tiêu", "ĐVT", "Kết quả"], rows=[
+        ["1", "Tổng số đoàn viên", "Người", "1.352"],
+        ["", "Trong đó:", "", ""],
+        ["", "- Đoàn viên nữ", "Người", "706"],
+        ["2", "Đoàn viên được kết nạp trong năm", "Người", "48"],
+        ["3", "Chi đoàn vững mạnh", "Chi đoàn", "17"],
+        ["4", "Kinh phí hoạt động", "Triệu đồng", "215"],
+    ], children={0: [2]}, parent_rows=[0])
+
+
+@pytest.mark.parametrize("text,stated,table_value,row", [
+    # the whole row, typo-close
+    ("Đến nay, toàn Đoàn có 1.325 đoàn viên sinh hoạt tại 22 chi đoàn.", "1.325", 1352, 0),
+    # a specific row named by its own words in the number's clause: one digit off is enough
+    ("Trong năm kết nạp 43 đoàn viên, có 17 chi đoàn vững mạnh.", "43", 48, 3),
+    ("Có 18 chi đoàn vững mạnh.", "18", 17, 4),
+])
+def test_prose_against_indicator_rows_found(text, stated, table_value, row):
+    fs = flags("prose_table_mismatch", text, tables=[indicator_table()])
+    assert [(f.stated, f.table_value, f.row) for f in fs] == [(stated, table_value, row)]
+
+
+@pytest.mark.parametrize("text", [
+    "Đến nay, toàn Đoàn có 1.352 đoàn viên; trong năm kết nạp 48 đoàn viên, có 17 chi đoàn vững mạnh.",
+    # the number's own clause does not name the row: "kết nạp" belongs to the other number
+    "Trong năm kết nạp 48 đoàn viên, 12 đoàn viên chuyển sinh hoạt.",
+    # a different quantity of the same unit, not typo-close
+    "Có 240 đoàn viên tham gia hiến máu tình nguyện.",
+    # a plan, approximate
+    "Phấn đấu kết nạp ít nhất 50 đoàn viên trong năm tới.",
+    # another kind than the row's unit column says
+    "Kinh phí hoạt động của 251 đoàn viên được hỗ trợ.",
+])
+def test_prose_against_indicator_rows_not_raised(text):
+    assert flags("prose_table_mismatch", text, tables=[indicator_table()]) == []
+
+
+def money_table() -> TableRecord:
+    return TableRecord(id="t1", section="2", columns=["TT", "Nguồn vốn", "Kế hoạch", "Giải ngân"], rows=[
+        ["1", "Vốn ngân sách tỉnh", "8.000", "5.420"],
+        ["2", "Vốn ngân sách huyện", "4.500", "3.150"],
+    ], total_row=["", "Cộng", "12.500", "8.570"])
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Tổng vốn giải ngân đạt 8.750 triệu đồng, bằng 68,6% kế hoạch.", [("8.750", 8570)]),
+    ("Tổng vốn giải ngân đạt 8.570 triệu đồng.", []),
+    # not a whole: a single project's amount
+    ("Công trình trường mầm non giải ngân 8.750 triệu đồng.", []),
+    # another scale
+    ("Tổng vốn giải ngân đạt 8,75 tỷ đồng.", []),
+])
+def test_prose_against_a_table_in_a_declared_unit(text, found):
+    rep = report(text, "Đơn vị tính: triệu đồng", tables=[money_table()])
+    fs = run_checks(rep, rules=["prose_table_mismatch"], strict=True)
+    assert [(f.stated, f.table_value) for f in fs] == found
+
+
+def test_table_unit_needs_one_declaration():
+    from checks.indicators import section_unit
+    assert section_unit("Đơn vị tính: triệu đồng") == "triệu đồng"
+    assert section_unit("(ĐVT: người)") == "người"
+    assert section_unit("Đơn vị tính: triệu đồng\nĐơn vị tính: người") is None
+    assert section_unit("Tổng thu đạt 12 tỷ đồng.") is None

@@ -189,3 +189,26 @@ def test_row_numbers_are_not_malformed_numbers():
     t = table(["STT", "Chỉ tiêu", "Kết quả"],
               [["3", "Cải cách TTHC", ""], ["3.1", "Số TTHC công bố", "120"], ["3.1.1", "Cấp tỉnh", "100"]], None)
     assert run(t) == []
+
+
+def test_of_which_children_closed_by_a_remainder_row_must_add_up():
+    cols = ["TT", "Chỉ tiêu", "Năm 2021", "Năm 2022", "Năm 2023"]
+    rows = [["1", "Tổng thu sự nghiệp", "2.400", "2.650", "2.900"],
+            ["", "Trong đó:", "", "", ""],
+            ["", "- Thu học phí", "1.500", "1.620", "1.800"],
+            ["", "- Thu dịch vụ bán trú", "700", "790", "850"],
+            ["", "- Thu khác", "200", "210", "250"]]
+    t = table(cols, rows, None, parent_rows=[0], children={0: [2, 3, 4]})
+    fs = run(t)
+    assert [(f.rule, f.row, f.column, f.stated, f.computed) for f in fs] == [
+        ("row_sum_mismatch", 0, "Năm 2022", "2.650", 2620)]
+
+
+def test_of_which_children_without_a_remainder_row_are_not_summed():
+    cols = ["TT", "Chỉ tiêu", "Năm 2021", "Năm 2022"]
+    rows = [["1", "Tổng thu sự nghiệp", "2.400", "2.650"],
+            ["", "Trong đó:", "", ""],
+            ["", "- Thu học phí", "1.500", "1.620"],
+            ["", "- Thu dịch vụ bán trú", "700", "790"]]
+    t = table(cols, rows, None, parent_rows=[0], children={0: [2, 3]})
+    assert run(t) == []
