@@ -63,22 +63,19 @@ def _print_quarantine(console, summary: dict[str, Any]) -> None:
         console.print(f"[yellow]quarantined[/yellow] {q['path']} ({q['kind']}): {q['reason']}")
 
 
-def _open_flags_of(db_url: str, paths: list[str]):
+def _run_flags(db_url: str, run_id: int):
+    """(open flags of the versions this run loaded, open flags in the whole database)."""
     from outputs.db import session_scope
-    from outputs.db.queries import list_flags
+    from outputs.db.queries import count_flags, list_flags
 
-    wanted = {str(Path(p).resolve()) for p in paths}
-    with session_scope(db_url) as s:
-        rows = [(f, p) for f, p in list_flags(s, status="open") if p in wanted]
-        for f, _ in rows:  # load before the session closes
-            _ = f.message
-        return rows
+    with session_scope(db_url, readonly=True) as s:
+        return list_flags(s, status="open", run_id=run_id), count_flags(s, status="open")
 
 
 def ingest_cmd(
     path: Path = typer.Argument(..., help="A folder (searched recursively) or a file."),
     db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
-    workers: int = typer.Option(2, "--workers", "-w", min=1, help="Extraction processes (or Dask not used)."),
+    workers: int = typer.Option(2, "--workers", "-w", min=1, help="Worker processes (not used with --dask)."),
     pattern: Optional[str] = typer.Option(None, "--pattern", help='Glob the files must match, e.g. "*.pdf".'),
     dask: Optional[str] = typer.Option(None, "--dask", help="Dask scheduler address (tcp://host:8786): "
                                                             "spread documents over a Dask cluster."),
@@ -90,10 +87,11 @@ def ingest_cmd(
 
     from pipeline.prefect_env import configure
 
+    if dask and no_prefect:
+        raise typer.BadParameter("--dask needs Prefect (drop --no-prefect)", param_hint="--dask")
     configure(quiet=True)
     db_url = _db(db)
     console = _console()
-    seen: list[str] = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as bar:
         job = bar.add_task("starting…" if not no_prefect else "ingesting", total=None)
@@ -102,7 +100,6 @@ def ingest_cmd(
             if event == "found":
                 bar.update(job, total=payload, description="ingesting")
             elif event == "done":
-                seen.append(payload.path)
                 bar.update(job, advance=1, description=f"{Path(payload.path).name[:40]:<40} {payload.status}")
 
         if no_prefect:
@@ -122,13 +119,14 @@ def ingest_cmd(
         bar.update(job, description="done")
     console.print(summary_table(summary))
     _print_quarantine(console, summary)
-    rows = _open_flags_of(db_url, seen)
+    rows, open_total = _run_flags(db_url, summary["run_id"])
     if rows:
-        console.print(flags_table(rows[:FLAG_LIMIT], f"{len(rows)} open flag(s)"))
+        console.print(flags_table(rows[:FLAG_LIMIT], f"{len(rows)} open flag(s) in the documents loaded now"))
         if len(rows) > FLAG_LIMIT:
             console.print(f"… and {len(rows) - FLAG_LIMIT} more: baocao flags --status open")
     else:
-        console.print("[green]No open flags.[/green]")
+        console.print("[green]No new flags.[/green]")
+    console.print(f"{open_total} open flag(s) in the database: baocao flags --status open")
 
 
 def flags_cmd(
@@ -145,7 +143,7 @@ def flags_cmd(
 
     if status and status not in FLAG_STATUSES:
         raise typer.BadParameter(f"use one of {', '.join(FLAG_STATUSES)}", param_hint="--status")
-    with session_scope(_db(db)) as s:
+    with session_scope(_db(db), readonly=True) as s:
         rows = list_flags(s, rule=rule, status=status, current_only=not all_versions)
         shown = rows[:limit] if limit else rows
         _console().print(flags_table(shown, f"{len(rows)} flag(s)"))
@@ -162,7 +160,7 @@ def runs_cmd(db: Optional[str] = typer.Option(None, "--db", help=DB_HELP),
     t = Table(title="Runs")
     for col in ("id", "started", "status", "source", "found", "new", "unchanged", "failed", "flags", "seconds"):
         t.add_column(col, overflow="fold")
-    with session_scope(_db(db)) as s:
+    with session_scope(_db(db), readonly=True) as s:
         for r in list_runs(s, limit or None):
             sm = r.summary or {}
             t.add_row(str(r.id), r.started_at.strftime("%Y-%m-%d %H:%M:%S"), r.status, r.source,
@@ -181,7 +179,7 @@ def export_cmd(
 
     if fmt not in EXPORTERS:
         raise typer.BadParameter(f"use one of {', '.join(EXPORTERS)}", param_hint="--format")
-    with session_scope(_db(db)) as s:
+    with session_scope(_db(db), readonly=True) as s:
         if out is None:
             n = EXPORTERS[fmt](s, sys.stdout)
         else:

@@ -15,7 +15,6 @@ Testing knob: $BAOCAO_LOAD_DELAY (seconds) sleeps inside each load transaction b
 from __future__ import annotations
 
 import concurrent.futures as cf
-from concurrent.futures.process import BrokenProcessPool
 import hashlib
 import multiprocessing as mp
 import os
@@ -25,6 +24,7 @@ import time
 import traceback
 from collections import Counter
 from contextlib import contextmanager
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -73,6 +73,7 @@ class DocOutcome:
     carried_decisions: int = 0
     extract_seconds: float = 0.0
     load_seconds: float = 0.0
+    cpu_seconds: float = 0.0  # CPU time of the process that handled the document, for it
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -180,7 +181,8 @@ def _copy_to_quarantine(path: str, sha: str | None, folder: str | Path) -> str |
 
 
 def record_quarantine(db_url: str, run_id: int | None, path: str, sha: str | None, kind: str, reason: str,
-                quarantine_dir: str | None) -> None:
+                      quarantine_dir: str | None) -> None:
+    """A quarantine row for a file that could not be loaded (and a copy in `quarantine_dir`)."""
     from outputs.db import add_quarantine, session_scope
 
     copied = _copy_to_quarantine(path, sha, quarantine_dir) if quarantine_dir else None
@@ -191,23 +193,27 @@ def record_quarantine(db_url: str, run_id: int | None, path: str, sha: str | Non
 def process_document(path: str | Path, db_url: str, *, run_id: int | None = None,
                      extractor: Callable[[str], Extracted] | None = None,
                      quarantine_dir: str | None = None) -> DocOutcome:
-    """Skip, or extract and load, one file. Raises only transient errors (see `is_transient`)."""
+    """Skip, or extract and load, one file. A bad file or an extraction bug comes back as a
+    "failed" outcome (and a quarantine row); what is raised is transient (`is_transient`) or a
+    bug in loading."""
     from outputs.db import is_loaded, load_report, session_scope
 
+    cpu0 = time.process_time()
     path = str(Path(path).resolve())
     try:
         sha = sha256_file(path)
     except OSError as e:
         record_quarantine(db_url, run_id, path, None, "unreadable", str(e), None)
         return DocOutcome(path, "failed", kind="unreadable", reason=str(e))
-    with session_scope(db_url) as s:
+    with session_scope(db_url, readonly=True) as s:
         if is_loaded(s, path, sha, EXTRACTOR_VERSION):
-            return DocOutcome(path, "unchanged", sha)
+            return DocOutcome(path, "unchanged", sha, cpu_seconds=time.process_time() - cpu0)
     ex = (extractor or extract_file)(path)
     if ex.report is None:
         kind, reason = ex.kind or "internal", ex.reason or "no report"
         record_quarantine(db_url, run_id, path, sha, kind, reason, quarantine_dir)
-        return DocOutcome(path, "failed", sha, kind=kind, reason=reason, extract_seconds=ex.seconds)
+        return DocOutcome(path, "failed", sha, kind=kind, reason=reason, extract_seconds=ex.seconds,
+                          cpu_seconds=time.process_time() - cpu0)
     t0 = time.perf_counter()
     delay = float(os.environ.get("BAOCAO_LOAD_DELAY") or 0)
     for attempt in (1, 2):
@@ -225,7 +231,7 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     return DocOutcome(path, status, ex.report.source.sha256, version_id=res.version_id,
                       flags_by_rule=res.flags_by_rule if status != "unchanged" else {},
                       carried_decisions=res.carried_decisions, extract_seconds=ex.seconds,
-                      load_seconds=time.perf_counter() - t0)
+                      load_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - cpu0)
 
 
 def run_document(path: str | Path, db_url: str, *, run_id: int | None = None,

@@ -30,7 +30,8 @@ def test_ingest_flags_runs_export(tmp_path, extract):
     out = _run("ingest", str(tmp_path / "in"), "--db", db, "--no-prefect", "--workers", "1")
     assert "found" in out and "quarantined" in out and "hong.docx" in out
     n_flags = sum(len(extract(f).flags) for f in files)
-    assert f"{n_flags} open flag(s)" in out
+    assert f"{n_flags} open flag(s) in the documents loaded now" in out
+    assert f"{n_flags} open flag(s) in the database" in out
     rule = extract(files[0]).flags[0].rule
     out = _run("flags", "--db", db, "--rule", rule, "--status", "open")
     n_rule = sum(f.rule == rule for f in files for f in extract(f).flags)
@@ -56,6 +57,8 @@ def test_db_url_from_environment(tmp_path, monkeypatch):
     _run("ingest", str(tmp_path / "in"), "--no-prefect", "--workers", "1")
     assert (tmp_path / "env.sqlite").exists()
     assert "completed" in _run("runs")  # listed from the same database
+    out = _run("ingest", str(tmp_path / "in"), "--no-prefect", "--workers", "1")
+    assert "No new flags." in out
 
 
 def test_extract_command_does_not_import_prefect_or_sqlalchemy():

@@ -55,7 +55,8 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
 
 
 def _sqlite_begin(conn) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # Writers take the write lock up front (no deadlock-prone lock upgrade); readers don't.
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("baocao_readonly") else "BEGIN IMMEDIATE")
 
 
 def pg_search_path_schema(url: str) -> str | None:
@@ -138,7 +139,10 @@ def session_factory(url: str | None = None) -> sessionmaker[Session]:
 
 
 @contextmanager
-def session_scope(url: str | None = None) -> Iterator[Session]:
-    """One transaction: commit on success, roll back on any exception."""
-    with session_factory(url).begin() as session:
+def session_scope(url: str | None = None, *, readonly: bool = False) -> Iterator[Session]:
+    """One transaction: commit on success, roll back on any exception. `readonly` sessions do
+    not queue behind SQLite writers (they must not write)."""
+    engine = get_engine(url)
+    bind = engine.execution_options(baocao_readonly=True) if readonly else engine
+    with sessionmaker(bind, expire_on_commit=False).begin() as session:
         yield session

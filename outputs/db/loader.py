@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from models.report import Flag, Report, TableRecord
 from outputs.db.models import (
@@ -147,7 +147,8 @@ def load_report(session: Session, report: Report, *, extractor_version: str, pat
         doc = Document(path=path, sha256=sha, format=report.source.format.value, size=report.source.size)
         session.add(doc)
         session.flush()
-    versions = session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)).all()
+    versions = session.scalars(select(DocumentVersion).where(DocumentVersion.document_id == doc.id)
+                               .options(defer(DocumentVersion.record))).all()
     previous = next((v for v in versions if v.is_current), None)
     same = next((v for v in versions if v.sha256 == sha and v.extractor_version == extractor_version), None)
     if same is not None:

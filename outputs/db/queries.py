@@ -9,12 +9,16 @@ from sqlalchemy.orm import Session
 from outputs.db.models import Base, Document, DocumentVersion, FlagRow, Run
 
 
-def flags_query(rule: str | None = None, status: str | None = None, current_only: bool = True):
-    """(FlagRow, Document.path) rows, current versions only by default, in document order."""
+def flags_query(rule: str | None = None, status: str | None = None, current_only: bool = True,
+                run_id: int | None = None):
+    """(FlagRow, Document.path) rows, current versions only by default (`run_id`: only versions
+    loaded by that run), in document order."""
     q = select(FlagRow, Document.path).join(DocumentVersion, FlagRow.version_id == DocumentVersion.id) \
         .join(Document, DocumentVersion.document_id == Document.id)
     if current_only:
         q = q.where(DocumentVersion.is_current)
+    if run_id is not None:
+        q = q.where(DocumentVersion.run_id == run_id)
     if rule:
         q = q.where(FlagRow.rule == rule)
     if status:
@@ -23,8 +27,17 @@ def flags_query(rule: str | None = None, status: str | None = None, current_only
 
 
 def list_flags(session: Session, rule: str | None = None, status: str | None = None,
-               current_only: bool = True) -> list[tuple[FlagRow, str]]:
-    return [(f, p) for f, p in session.execute(flags_query(rule, status, current_only))]
+               current_only: bool = True, run_id: int | None = None) -> list[tuple[FlagRow, str]]:
+    return [(f, p) for f, p in session.execute(flags_query(rule, status, current_only, run_id))]
+
+
+def count_flags(session: Session, status: str | None = None) -> int:
+    """Flags of the current versions (with this status)."""
+    q = select(func.count()).select_from(FlagRow).join(DocumentVersion, FlagRow.version_id == DocumentVersion.id) \
+        .where(DocumentVersion.is_current)
+    if status:
+        q = q.where(FlagRow.status == status)
+    return session.scalar(q) or 0
 
 
 def list_runs(session: Session, limit: int | None = None) -> list[Run]:
@@ -36,7 +49,7 @@ def list_runs(session: Session, limit: int | None = None) -> list[Run]:
 
 def current_versions(session: Session) -> Iterator[tuple[Document, DocumentVersion]]:
     q = select(Document, DocumentVersion).join(DocumentVersion, DocumentVersion.document_id == Document.id) \
-        .where(DocumentVersion.is_current).order_by(Document.path)
+        .where(DocumentVersion.is_current).order_by(Document.path).execution_options(yield_per=100)
     for doc, v in session.execute(q):
         yield doc, v
 
