@@ -123,6 +123,7 @@ def ingest(source: str, db_url: str | None = None, pattern: str | None = None, w
     """Ingest every report file under `source` into the database at `db_url`."""
     logger = get_run_logger()
     db_url = normalize_url(db_url) if db_url else default_db_url()
+    source = str(Path(source).resolve()) if Path(source).exists() else str(source)
     t0 = time.perf_counter()
     files = [str(f) for f in discover([source], pattern)]
     _notify("found", len(files))

@@ -305,6 +305,7 @@ def ingest_plain(source: str | Path, db_url: str, *, pattern: str | None = None,
     from pipeline.discovery import discover
 
     t0 = time.perf_counter()
+    source = Path(source).resolve() if Path(source).exists() else source
     files = discover([source], pattern)
     run_id = begin_run(db_url, source=str(source), pattern=pattern, workers=workers)
     outcomes: list[DocOutcome] = []

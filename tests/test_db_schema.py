@@ -44,3 +44,35 @@ def test_default_url_comes_from_env_and_is_absolute(monkeypatch, tmp_path):
     assert default_db_url() == f"sqlite:///{tmp_path / 'sub' / 'x.sqlite'}"
     pg = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     assert normalize_url(pg) == pg
+
+
+def test_sqlite_readers_do_not_queue_behind_a_writer(tmp_path):
+    import threading
+    import time
+
+    from sqlalchemy import func, select
+
+    from outputs.db import Run, session_scope
+
+    url = f"sqlite:///{tmp_path / 'rw.sqlite'}"
+    get_engine(url)
+    holding, done = threading.Event(), threading.Event()
+
+    def writer():
+        with session_scope(url) as s:  # BEGIN IMMEDIATE: holds the write lock
+            s.add(Run(source="x", extractor_version="t"))
+            s.flush()
+            holding.set()
+            done.wait(10)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert holding.wait(10)
+    t0 = time.perf_counter()
+    with session_scope(url, readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(Run)) == 0  # the write is not committed
+    assert time.perf_counter() - t0 < 2
+    done.set()
+    t.join()
+    with session_scope(url, readonly=True) as s:
+        assert s.scalar(select(func.count()).select_from(Run)) == 1

@@ -4,17 +4,18 @@ half-way and rerun, and documents spread over a local 2-worker Dask cluster."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
 
-from pipeline_helpers import (  # noqa: F401
-    ROOT, assert_complete, copy_files, corpus_names, counts, db_url, pg_available, pg_schema, sqlite_url,
-    write_corrupt,
+from pipeline_helpers import (
+    ROOT, assert_complete, copy_files, corpus_names, counts, pg_schema, sqlite_url, write_corrupt,
 )
 
 # Prefect reads its settings when first imported: set them before anything imports it.
@@ -28,20 +29,34 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 
 @pytest.fixture(scope="module")
-def prefect_api() -> str:
+def prefect_api(tmp_path_factory) -> str:
     """One Prefect API server for every test here (and for the CLI subprocesses); yields its URL.
-    Like prefect_test_harness, but its database persists under PREFECT_HOME (var/prefect-test),
-    so only the first session pays for creating it (~30 s on 2 cores; ~12 s to start after)."""
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    Like prefect_test_harness (a private database per session), but that database starts as a
+    copy of an already-migrated template kept in var/prefect-test, so only the first session
+    pays for Prefect's migrations (~30 s on 2 cores)."""
+    import sqlite3
 
-    server = SubprocessASGIServer()
-    server.start(timeout=120)
-    try:
-        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-            yield server.api_url
-    finally:
-        server.stop()
+    from prefect.server.api.server import SubprocessASGIServer
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
+
+    template = ROOT / "var" / "prefect-test" / "template.db"
+    db = tmp_path_factory.mktemp("prefect") / "prefect.db"
+    if template.exists():
+        shutil.copy2(template, db)
+    with temporary_settings(updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{db}"}):
+        server = SubprocessASGIServer()
+        server.start(timeout=120)
+        try:
+            if not template.exists():  # migrated now: keep a consistent copy for next time
+                template.parent.mkdir(parents=True, exist_ok=True)
+                part = template.with_suffix(f".{os.getpid()}.part")
+                with sqlite3.connect(db) as src, sqlite3.connect(part) as dst:
+                    src.backup(dst)
+                part.replace(template)
+            with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+                yield server.api_url
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -186,14 +201,12 @@ def _loaded_documents(url: str) -> int:
 def test_killed_run_then_rerun_loads_every_document_once(prefect_api, tmp_path, generated, backend):
     """SIGKILL `baocao ingest` once some documents are committed (each load is slowed down, so
     the kill lands while a transaction is open), then run it again."""
-    import shutil
-
     src = tmp_path / "in"
     copy_files(["duc-chinh-2020-h1.docx", "mao-khe-2021-chi-thi-04.tcvn3.docx"], src)
     for g in generated:
         shutil.copy2(g, src / g.name)
     n = len(list(src.iterdir()))
-    with (pg_schema() if backend == "postgres" else _nullcontext(sqlite_url(tmp_path))) as url:
+    with (pg_schema() if backend == "postgres" else nullcontext(sqlite_url(tmp_path))) as url:
         env = dict(os.environ, PREFECT_API_URL=prefect_api, BAOCAO_LOAD_DELAY="0.6", COLUMNS="200")
         cmd = _cli() + ["ingest", str(src), "--db", url, "--workers", "1"]
         proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, start_new_session=True,
@@ -214,24 +227,14 @@ def test_killed_run_then_rerun_loads_every_document_once(prefect_api, tmp_path, 
         assert res.returncode == 0, res.stdout + res.stderr
         after = assert_complete(url)
         assert len(after) == n and set(after.values()) == {1}
-        from outputs.db import Run, session_scope
         from sqlalchemy import select
+
+        from outputs.db import Run, session_scope
 
         with session_scope(url) as s:
             runs = s.scalars(select(Run).order_by(Run.id)).all()
             assert [r.status for r in runs] == ["crashed", "completed"]
             assert (runs[1].summary["new"], runs[1].summary["unchanged"]) == (n - len(before), len(before))
-
-
-class _nullcontext:
-    def __init__(self, value):
-        self.value = value
-
-    def __enter__(self):
-        return self.value
-
-    def __exit__(self, *exc):
-        return False
 
 
 @pytest.mark.postgres

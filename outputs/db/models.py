@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, MetaData, String, Text,
-    UniqueConstraint, func,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
