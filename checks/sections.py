@@ -161,11 +161,16 @@ def _as_written(s: Section, o: Ord) -> str:
     return s.number if parts[-1].upper() == w.upper() else ".".join(parts[:-1] + [w])
 
 
-def _ordinal(s: Section, use_labels: bool) -> Ord | None:
-    if use_labels:
-        return parse_label(s.label) if s.label else None
-    last = re.split(r"[.]", s.number)[-1]
-    return parse_label(last)
+def _ordinal(s: Section, use_labels: bool, ocr: bool = False) -> Ord | None:
+    last = parse_label(re.split(r"[.]", s.number)[-1])
+    if not use_labels:
+        return last
+    written = parse_label(s.label) if s.label else None
+    if ocr and written is not None and last is not None and last.style == written.style:
+        # OCR misread the label ("II." for "III.") and segmentation restored it from the
+        # sequence: the report did not skip or repeat, the scan reading did
+        return last
+    return written
 
 
 @rule("numbering_error", Severity.WARNING, "Đánh số mục sai", "Section numbers skipped or repeated")
@@ -179,7 +184,7 @@ def numbering_error(ctx: Ctx):
         last: dict[str, tuple[Ord, Section]] = {}
         for i in idx:
             s = secs[i]
-            o = _ordinal(s, use_labels)
+            o = _ordinal(s, use_labels, ctx.report.source.ocr)
             if o is None:
                 continue
             prev = last.get(o.style)

@@ -80,6 +80,18 @@ def test_numbering_errors(labels, bad, expected):
     assert [f.expected for f in fs] == expected
 
 
+@pytest.mark.parametrize("ocr,flagged", [(True, []), (False, ["II", "IV"])])
+def test_ocr_misread_label_restored_by_segmentation_is_not_a_numbering_error(ocr, flagged):
+    """A scan's "III." read as "II.": segmentation numbers it III from the sequence; the report
+    did not repeat II, the OCR did. A typed report's repeated label is still flagged."""
+    secs = [Section(number=n, title="t", level=1, label=lab, text="x y")
+            for n, lab in [("I", "I."), ("II", "II."), ("III", "II."), ("IV", "IV.")]]
+    rep = Report(source=src().model_copy(update={"ocr": ocr}), sections=secs,
+                 metadata=Metadata(date="2023-03-28", signer="A", report_number="1/BC"))
+    fs = run_checks(rep, rules=["numbering_error"], strict=True)
+    assert [f.section for f in fs] == flagged
+
+
 @pytest.mark.parametrize("items", [
     # letters, Vietnamese and Latin alphabets
     [("a", "a)", 1), ("b", "b)", 1), ("c", "c)", 1), ("d", "d)", 1), ("đ", "đ)", 1), ("e", "e)", 1), ("g", "g)", 1)],
