@@ -23,9 +23,16 @@ def _db(url: Optional[str]) -> str:
 
 
 def _console(stderr: bool = False):
+    """A terminal's own width; 160 columns when the output goes to a file or a pipe (rich
+    would otherwise assume 80 and squeeze the flag tables' columns to nothing)."""
+    import os
+    import sys
+
     from rich.console import Console
 
-    return Console(stderr=stderr)
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, width=width)
 
 
 def summary_table(summary: dict[str, Any]):
