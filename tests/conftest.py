@@ -26,6 +26,24 @@ REPORTS = ["duc-chinh-2020-h1", "mao-khe-2021-chi-thi-04"]
 FORMS = ["docx", "doc", "pdf", "scan.pdf", "tcvn3.docx"]
 
 
+def load_evaluate():
+    """The corpus's scorer (evaluate.py) as a module, loaded once; skip when it is not there."""
+    path = CORPUS / "evaluate.py"
+    if not path.exists():
+        pytest.skip(f"no scorer at {path}")
+    return _load_evaluate(str(path))
+
+
+@lru_cache(maxsize=None)
+def _load_evaluate(path: str):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("corpus_evaluate", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 @lru_cache(maxsize=None)
 def read_cached(path: str):
     from extractors.readers import read_document

@@ -8,7 +8,6 @@ placeholder (returns nothing) is skipped with the reason, the rest must be found
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 from checks import run_checks
 from checks.references import parse_citations
 from checks.text import fold
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, load_evaluate
 from extractors.tables import table_record
 from models.document import Cell, Format, Provenance, Source, Table
 from models.report import Metadata, Period, Reference, Report, Section, TableRecord
@@ -29,13 +28,7 @@ FORMS = ["docx", "doc", "pdf", "tcvn3.docx"]
 
 
 def evaluate():
-    path = CORPUS / "evaluate.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("corpus_evaluate_checks", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_evaluate()
 
 
 def gold_files() -> list[Path]:

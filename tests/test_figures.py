@@ -4,14 +4,13 @@ real-style sentences from other offices — with NLP and with the regex fallback
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, DOCS, FIXTURES, GOLD
+from conftest import CORPUS, DOCS, FIXTURES, GOLD, load_evaluate
 from extractors import nlp
 from extractors.figures import extract_figures
 from extractors.outline import Outline
@@ -30,13 +29,7 @@ MIN_RECALL = {"docx": 0.85, "doc": 0.85, "pdf": 0.85, "tcvn3.docx": 0.85, "scan.
 # -- helpers ------------------------------------------------------------------------------------
 
 def _evaluate():
-    path = CORPUS / "evaluate.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("corpus_evaluate_figures", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_evaluate()
 
 
 def _read_or_skip(read, path: Path):

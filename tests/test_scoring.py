@@ -8,13 +8,12 @@ every gold flag found and no must_not_flag raised on the non-scanned forms.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS, FIXTURES
+from conftest import CORPUS, FIXTURES, load_evaluate
 
 OWN = FIXTURES / "corpus"
 FORMS = ["docx", "doc", "pdf", "tcvn3.docx", "scan.pdf"]
@@ -23,13 +22,7 @@ MIN_SCAN = {k: 0.7 for k in MIN}
 
 
 def _evaluate():
-    path = CORPUS / "evaluate.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("corpus_evaluate", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_evaluate()
 
 
 def _cases():

@@ -3,7 +3,6 @@ with the corpus's own evaluate.py; small reports of our own in other numbering s
 with python-docx in tmp_path, or as Documents for what a PDF/OCR reader gives); the real files."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from conftest import CORPUS, DOCS, GOLD, REAL
+from conftest import CORPUS, DOCS, GOLD, REAL, load_evaluate
 from extractors.readers import read_document
 from extractors.structure import segment
 from models.document import Document, Format, Paragraph, Provenance, Run, Source, Table
@@ -26,13 +25,7 @@ SLOW_FORMS = {"doc", "scan.pdf"}
 
 # -- helpers ------------------------------------------------------------------------------------
 def evaluate_module():
-    path = CORPUS / "evaluate.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("corpus_evaluate_structure", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_evaluate()
 
 
 def read_or_skip(read, path: Path) -> Document:

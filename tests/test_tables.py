@@ -3,14 +3,13 @@ python-docx, on the sample corpus (scored with the corpus's own score_tables, ev
 reader exists) and on the real reports."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import docx
 import pytest
 
-from conftest import CORPUS, DOCS, GOLD, REAL
+from conftest import CORPUS, DOCS, GOLD, REAL, load_evaluate
 from extractors.outline import Outline
 from extractors.table_labels import total_label
 from extractors.tables import extract_tables, table_record
@@ -349,13 +348,7 @@ MIN_CELLS = {"docx": 0.95, "doc": 0.95, "pdf": 0.95, "tcvn3.docx": 0.95, "scan.p
 
 
 def _evaluate():
-    path = CORPUS / "evaluate.py"
-    if not path.exists():
-        pytest.skip(f"no scorer at {path}")
-    spec = importlib.util.spec_from_file_location("corpus_evaluate_tables", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return load_evaluate()
 
 
 def _read_or_skip(read, path: Path):
