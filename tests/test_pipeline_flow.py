@@ -22,6 +22,7 @@ from pipeline_helpers import (
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 os.environ.setdefault("PREFECT_HOME", str(ROOT / "var" / "prefect-test"))
+Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # before Prefect reads it
 os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 pytestmark = pytest.mark.slow
