@@ -15,7 +15,11 @@ from extractors.references import extract_references
 from extractors.structure import segment
 from extractors.tables import extract_tables
 from models.document import Document
+from models.errors import NotAReportError
 from models.report import Report
+
+# A document with less text than this, and nothing a report has, is not a report.
+NOT_A_REPORT_MAX_WORDS = 200
 
 STAGES: dict[str, Callable] = {
     "metadata": extract_metadata,
@@ -23,6 +27,16 @@ STAGES: dict[str, Callable] = {
     "figures": extract_figures,
     "references": extract_references,
 }
+
+
+def looks_like_report(report: Report, doc: Document) -> bool:
+    """Anything a report has (a heading, a data table, a figure, a number, a date, a document
+    type) — or enough text to deserve a reviewer's look. Conservative on purpose: a real report
+    must never be turned away, only a stray note or a cover page."""
+    m = report.metadata
+    if report.sections or report.tables or report.figures or m.report_number or m.date or m.document_type:
+        return True
+    return len(doc.body_text().split()) >= NOT_A_REPORT_MAX_WORDS
 
 
 def extract_report(doc: Document, *, run_checks: bool = True,
@@ -37,6 +51,9 @@ def extract_report(doc: Document, *, run_checks: bool = True,
         parts[name] = stage(doc, outline)
         t[name] = time.perf_counter() - t0
     report = Report(source=doc.source, sections=outline.sections, **parts)
+    if not looks_like_report(report, doc):
+        raise NotAReportError(doc.source.path, "no report in it: no heading, table, figure, "
+                                               "document number, date or document type")
     if run_checks:
         from checks import run_checks as _run
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from extractors.readers.limits import check_size
 from extractors.readers.sniff import sniff
 from models.document import Document, Format, Table
 from models.errors import EmptyFileError, InputError, UnsupportedFormatError
@@ -46,6 +47,7 @@ def read_document(path: str | Path) -> Document:
         raise InputError(p, "no such file")
     if p.is_dir():
         raise UnsupportedFormatError(p, "is a folder, not a file")
+    check_size(p)
     fmt = sniff(p)
     doc = READERS[fmt](p)
     if not _has_text(doc):

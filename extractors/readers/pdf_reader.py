@@ -25,6 +25,7 @@ from pathlib import Path
 import pdfplumber
 
 from extractors.readers.common import sha256_file
+from extractors.readers.limits import check_pages
 from extractors.readers.pdf_decode import PdfDecoder
 from extractors.readers.pdf_furniture import furniture
 from extractors.readers.pdf_layout import find_regions, region_table, signature_block
@@ -354,6 +355,7 @@ def read_pdf(path: str | Path) -> Document:
     """Read a PDF; one without a usable text layer goes to the OCR reader."""
     p = Path(path)
     with _open(p) as pdf:
+        check_pages(p, len(pdf.pages))  # before any parsing or OCR
         all_chars = _page_chars(pdf, p)
         scanned = needs_ocr(pdf, all_chars)
         if not scanned:
