@@ -45,10 +45,21 @@ def parse_number(raw: str | None) -> Number | None:
     if value is not None:
         return Number(raw=raw.strip(), value=sign * value)
     if re.fullmatch(r"[\d.,\s]+", s_core) and any(ch.isdigit() for ch in s_core):
+        if _several_numbers(s_core):
+            return None  # two values in one cell (rows merged by a scan or a typist): not a number
         suggestion = _suggest(s_core)
         return Number(raw=raw.strip(), value=None, malformed=True,
                       suggestion=sign * suggestion if suggestion is not None else None)
     return None
+
+
+def _several_numbers(s: str) -> bool:
+    """'17,000,000 89,925,720', '22 23': white-space-separated tokens, at least one of them
+    long or grouped, each well formed on its own (space thousands such as '1 234 567' were
+    already read as one number)."""
+    parts = s.split()
+    return len(parts) >= 2 and all(_read(p) is not None for p in parts) and \
+        any(len(p) >= 4 or not p.isdigit() for p in parts)
 
 
 _ZERO_DECIMALS = re.compile(r"^(\d+)[.,]0+$")  # "8.00": a spreadsheet's two decimals

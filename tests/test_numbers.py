@@ -85,3 +85,14 @@ def test_malformed_dot_groups_are_flagged_never_read(raw):
 def test_leading_zeros_read_as_the_number(x, zeros):
     n = parse_number("0" * zeros + str(x))
     assert n is not None and n.value == x and not n.malformed
+
+
+def test_two_values_in_one_cell_are_not_a_malformed_number():
+    """A scan (or a typist) merging two rows puts "17,000,000 89,925,720" in one cell: two
+    well-formed amounts, not one malformed number to 'correct' into 1.700.000.089.925.720."""
+    from extractors.numbers import parse_number
+
+    assert parse_number("17,000,000 89,925,720") is None
+    assert parse_number("1.250 3.400") is None
+    assert parse_number("1 234 567").value == 1234567  # space thousands stay one number
+    assert parse_number("12 5").malformed  # short digit groups: a typo, kept as malformed
