@@ -34,6 +34,18 @@ def export_jsonl(session: Session, out: IO[str]) -> int:
     return n
 
 
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def spreadsheet_text(v):
+    """`v`, with a text that a spreadsheet would run as a formula (=, +, @, a tab, or a "-" not
+    starting a number) prefixed by an apostrophe: report text is untrusted (CSV injection)."""
+    if isinstance(v, str) and v and (v.startswith(_FORMULA_START) or (
+            v[0] == "-" and not v[1:2].isdigit())):
+        return "'" + v
+    return v
+
+
 def _cell(v) -> str:
     if v is None:
         return ""
@@ -48,12 +60,12 @@ def export_flags_csv(session: Session, out: IO[str], *, rule: str | None = None,
     n = 0
     for f, path in list_flags(session, rule=rule, status=status):
         last = f.decisions[-1] if f.decisions else None
-        w.writerow([path, f.version.sha256, f.version_id, f.id, f.flag_key, f.rule, f.severity, f.section,
+        w.writerow([spreadsheet_text(x) for x in [path, f.version.sha256, f.version_id, f.id, f.flag_key, f.rule, f.severity, f.section,
                     f.table_key, f.row, f.column, f.stated, _cell(f.computed), _cell(f.expected),
                     _cell(f.table_value), f.suggestion, f.message, f.message_en, f.status,
                     last.action if last else "", last.corrected_value if last else "",
                     last.reason if last else "", last.reviewer if last else "",
-                    last.created_at.isoformat() if last else ""])
+                    last.created_at.isoformat() if last else ""]])
         n += 1
     return n
 

@@ -29,8 +29,8 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from outputs.db.engine import default_db_url, normalize_url  # noqa: E402
 from pipeline.discovery import discover  # noqa: E402
 from pipeline.ingest import (  # noqa: E402
-    DocOutcome, begin_run, end_run, is_transient, record_quarantine, run_document, summarize, threads_for,
-    worker_pool,
+    DocOutcome, begin_run, end_run, is_transient, record_quarantine, run_document, storable_path, summarize,
+    threads_for, worker_pool,
 )
 
 _hooks: list[Callable[[str, Any], None]] = []
@@ -85,7 +85,8 @@ def _safely(fn: Callable[..., Any], *args: Any) -> None:
 def _task_failed(db_url: str, run_id: int, path: str, exc: BaseException) -> DocOutcome:
     """A document whose task failed for good: record it in the quarantine and go on."""
     kind = "transient" if is_transient(exc) else "internal"
-    outcome = DocOutcome(str(Path(path).resolve()), "failed", kind=kind, reason=f"{type(exc).__name__}: {exc}")
+    outcome = DocOutcome(storable_path(str(Path(path).resolve())), "failed", kind=kind,
+                         reason=f"{type(exc).__name__}: {exc}")
     _safely(record_quarantine, db_url, run_id, outcome.path, None, kind, outcome.reason, None)
     return outcome
 

@@ -169,6 +169,17 @@ def threads_for(workers: int) -> int:
     return max(1, 2 * workers)
 
 
+def storable_path(path: str) -> str:
+    """`path` itself when it is valid UTF-8; else its bytes with the undecodable ones shown as
+    \\xNN (a file name from another code page decodes to lone surrogates, which neither the
+    database nor JSON accept)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def _copy_to_quarantine(path: str, sha: str | None, folder: str | Path) -> str | None:
     try:
         dest_dir = Path(folder)
@@ -200,6 +211,12 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
 
     cpu0 = time.process_time()
     path = str(Path(path).resolve())
+    shown = storable_path(path)
+    if shown != path:  # the database (and JSON) can only hold UTF-8 text: say so, go on
+        reason = "the file name is not valid UTF-8 (rename the file to load it)"
+        record_quarantine(db_url, run_id, shown, None, "bad_name", reason, None)
+        return DocOutcome(shown, "failed", kind="bad_name", reason=reason,
+                          cpu_seconds=time.process_time() - cpu0)
     try:
         sha = sha256_file(path)
     except OSError as e:
@@ -316,7 +333,8 @@ def ingest_plain(source: str | Path, db_url: str, *, pattern: str | None = None,
             try:
                 o = fut.result()
             except Exception as e:  # transient failure that outlived its retries
-                o = DocOutcome(str(files[futures.index(fut)]), "failed", kind="transient", reason=repr(e))
+                o = DocOutcome(storable_path(str(files[futures.index(fut)])), "failed", kind="transient",
+                               reason=repr(e))
             outcomes.append(o)
             if on_done:
                 on_done(o)

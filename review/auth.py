@@ -143,7 +143,8 @@ async def check_csrf(request: Request) -> None:
         form = await request.form()  # cached: the route reads the same form
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
-    if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
+    # bytes: compare_digest raises TypeError (→ 500) on a str with non-ASCII characters
+    if not expected or not sent or not hmac.compare_digest(str(expected).encode(), str(sent).encode()):
         raise HTTPException(status_code=403, detail="CSRF token missing or wrong: reload the page and try again.")
 
 

@@ -13,6 +13,7 @@ from typing import Any, Iterable
 
 from sqlalchemy.orm import Session
 
+from outputs.export import spreadsheet_text
 from review.store import FlagFilter, all_decisions, as_utc, period_label, queue
 
 FLAG_COLUMNS = ["flag_id", "document", "office", "period", "report_number", "rule", "severity", "section",
@@ -62,7 +63,7 @@ def to_csv(columns: list[str], rows: Iterable[list[Any]]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(columns)
-    w.writerows(rows)
+    w.writerows([spreadsheet_text(x) for x in row] for row in rows)
     return buf.getvalue().encode("utf-8-sig")
 
 
@@ -89,6 +90,9 @@ def workbook(session: Session, f: FlagFilter) -> bytes:
         ws.append(columns)
         for row in rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # report text that starts with "=": keep it text
+                    cell.data_type = "s"
         for cell in ws[1]:
             cell.font = Font(bold=True, color="FFFFFF")
             cell.fill = PatternFill("solid", fgColor="1F4E79")

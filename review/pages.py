@@ -7,6 +7,7 @@ The cache is $BAOCAO_CACHE/pages (default ~/.cache/baocao/pages); files are name
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import struct
 import subprocess
@@ -22,6 +23,22 @@ _locks_guard = threading.Lock()
 
 class PageError(RuntimeError):
     """A page that cannot be rendered (no such page, pdftoppm missing or failing)."""
+
+
+class FileChanged(PageError):
+    """The file on disk is no longer the content that was loaded (its sha256 differs)."""
+
+
+def copy_verified(src: str | Path, dest: Path, sha256: str) -> None:
+    """Copy `src` to `dest`, hashing on the way; FileChanged unless it is the loaded content
+    (so a replaced file, or a symlink put in its place, is never rendered under its hash)."""
+    h = hashlib.sha256()
+    with open(src, "rb") as fin, open(dest, "wb") as fout:
+        for chunk in iter(lambda: fin.read(1 << 20), b""):
+            h.update(chunk)
+            fout.write(chunk)
+    if h.hexdigest() != sha256:
+        raise FileChanged(f"{src} has changed since it was loaded: ingest it again")
 
 
 def default_cache_dir() -> Path:
@@ -69,9 +86,14 @@ def render_page(pdf: str | Path, page: int, sha256: str, cache_dir: Path | None 
             cache.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=cache) as tmp:
                 prefix = Path(tmp) / "page"
+                src = Path(tmp) / "source.pdf"  # render the verified copy, not the live path
+                try:
+                    copy_verified(pdf, src, sha256)
+                except OSError as e:
+                    raise PageError(f"{pdf}: cannot read it ({e.strerror or e})") from e
                 try:
                     subprocess.run(["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png",
-                                    "-singlefile", str(pdf), str(prefix)],
+                                    "-singlefile", str(src), str(prefix)],
                                    check=True, capture_output=True, timeout=60)
                 except FileNotFoundError as e:
                     raise PageError("pdftoppm is not installed (poppler-utils)") from e

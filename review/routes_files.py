@@ -3,12 +3,14 @@ documents in the database, from their stored path), PDF pages as images, the exp
 small JSON API of the queue."""
 from __future__ import annotations
 
+import hashlib
 import mimetypes
 import os
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
 from outputs.db.models import Document, User
 from review import exports, pages, store
@@ -31,14 +33,46 @@ def _document(request: Request, document_id: int) -> tuple[Document, str, int | 
 
 @router.get("/documents/{document_id}/file")
 def original_file(request: Request, document_id: int, user: User = Depends(require_user)):
-    doc, *_ = _document(request, document_id)
+    doc, sha, *_ = _document(request, document_id)
     path = Path(doc.path)
     if not path.is_file():
         raise HTTPException(404, f"The original file is no longer at {doc.path}.")
+    f = _open_verified(path, sha)
     media = MEDIA.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     inline = media == "application/pdf"
-    return FileResponse(path, media_type=media, filename=path.name,
-                        content_disposition_type="inline" if inline else "attachment")
+    disposition = _disposition("inline" if inline else "attachment", path.name)
+
+    def chunks():
+        with f:
+            yield from iter(lambda: f.read(1 << 16), b"")
+
+    return StreamingResponse(chunks(), media_type=media, headers={
+        "Content-Disposition": disposition, "Content-Length": str(os.fstat(f.fileno()).st_size),
+        "X-Content-Type-Options": "nosniff"})
+
+
+def _disposition(kind: str, filename: str) -> str:
+    """Content-Disposition as Starlette's FileResponse writes it (RFC 5987 for non-ASCII names)."""
+    quoted = quote(filename)
+    return f"{kind}; filename*=utf-8''{quoted}" if quoted != filename else f'{kind}; filename="{filename}"'
+
+
+def _open_verified(path: Path, sha256: str):
+    """The file opened for reading, rewound, once its content is checked to be the one loaded
+    (the same open file is then served: a file replaced or swapped for a symlink since the
+    ingestion is refused with 409, never served)."""
+    try:
+        f = open(path, "rb")
+    except OSError as e:
+        raise HTTPException(404, f"The original file at {path} cannot be read ({e.strerror}).")
+    h = hashlib.sha256()
+    for chunk in iter(lambda: f.read(1 << 20), b""):
+        h.update(chunk)
+    if h.hexdigest() != sha256:
+        f.close()
+        raise HTTPException(409, f"The file at {path} has changed since it was loaded: ingest it again.")
+    f.seek(0)
+    return f
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")
@@ -52,6 +86,8 @@ def page_image(request: Request, document_id: int, page: int, user: User = Depen
         raise HTTPException(404, f"The original file is no longer at {doc.path}.")
     try:
         img = pages.render_page(doc.path, page, sha, request.app.state.cache_dir)
+    except pages.FileChanged as e:
+        raise HTTPException(409, str(e))
     except pages.PageError as e:
         raise HTTPException(500, str(e))
     return FileResponse(img.path, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})

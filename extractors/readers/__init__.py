@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -47,9 +48,14 @@ def read_document(path: str | Path) -> Document:
         raise InputError(p, "no such file")
     if p.is_dir():
         raise UnsupportedFormatError(p, "is a folder, not a file")
-    check_size(p)
-    fmt = sniff(p)
-    doc = READERS[fmt](p)
+    try:
+        check_size(p)
+        fmt = sniff(p)
+        doc = READERS[fmt](p)
+    except OSError as e:  # the file itself gone or unreadable after the checks above
+        if e.filename is None or os.fsdecode(e.filename) != str(p):
+            raise  # about another file (a temp dir, a tool): not the input's fault
+        raise InputError(p, f"cannot read the file ({e.strerror or e})") from e
     if not _has_text(doc):
         raise EmptyFileError(p, "no text at all (a blank document)")
     return doc

@@ -297,6 +297,26 @@ def _assemble(pages: list[PageData], m: Metrics, decoder: PdfDecoder) -> list:
 
 # -- entry point --------------------------------------------------------------------------
 
+def _pages(pdf, path: Path) -> list:
+    """The page objects; a damaged page tree (e.g. a MediaBox that is not four numbers) is a
+    CorruptFileError, not pdfplumber's own exception."""
+    try:
+        return pdf.pages
+    except Exception as e:  # MalformedPDFException, PdfminerException, …
+        raise CorruptFileError(path, f"damaged PDF page tree ({type(e).__name__}: {e})") from e
+
+
+def _close(pdf) -> None:
+    """Close the PDF without letting pdfplumber's close() (which builds the pages again) raise
+    over the real error; the file handle is closed in any case."""
+    try:
+        pdf.close()
+    except Exception:
+        stream = getattr(pdf, "stream", None)
+        if stream is not None and not getattr(pdf, "stream_is_external", False):
+            stream.close()
+
+
 def _page_chars(pdf, path: Path) -> list[list[dict]]:
     try:
         chars = [page.chars for page in pdf.pages]
@@ -354,8 +374,9 @@ def _lay_out(pages: list[PageData]) -> tuple[list, PdfDecoder]:
 def read_pdf(path: str | Path) -> Document:
     """Read a PDF; one without a usable text layer goes to the OCR reader."""
     p = Path(path)
-    with _open(p) as pdf:
-        check_pages(p, len(pdf.pages))  # before any parsing or OCR
+    pdf = _open(p)
+    try:
+        check_pages(p, len(_pages(pdf, p)))  # before any parsing or OCR
         all_chars = _page_chars(pdf, p)
         scanned = needs_ocr(pdf, all_chars)
         if not scanned:
@@ -363,6 +384,8 @@ def read_pdf(path: str | Path) -> Document:
                 raise EmptyFileError(p, "PDF has no text and no images")
             blocks, decoder = _lay_out(_analyse_pages(pdf, all_chars))
             n_pages = len(all_chars)
+    finally:
+        _close(pdf)
     if scanned:
         return _read_scanned(p)
     return Document(

@@ -160,7 +160,8 @@ def load_report(session: Session, report: Report, *, extractor_version: str, pat
         same.is_current = True
         doc.sha256, doc.size, doc.updated_at = sha, report.source.size, utcnow()
         session.flush()
-        return LoadResult("restored", doc.id, same.id)
+        flags = Counter(session.scalars(select(FlagRow.rule).where(FlagRow.version_id == same.id)))
+        return LoadResult("restored", doc.id, same.id, dict(flags))
     if previous is not None:
         previous.is_current = False
         session.flush()
