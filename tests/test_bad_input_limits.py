@@ -71,3 +71,25 @@ def test_cli_goes_on_past_a_non_report_and_names_it(tmp_path):
     records = [json.loads(line) for line in cp.stdout.splitlines()]
     assert [Path(r["source"]["path"]).name for r in records] == [good.name]
     assert "ghi-chu.docx" in cp.stderr and "no report in it" in cp.stderr
+
+
+def test_a_garbage_text_layer_is_not_a_report(tmp_path):
+    """Random characters (a broken text layer) produce 'figures' from stray digits; the text is
+    not Vietnamese, so it is refused with the reason, not loaded as a report."""
+    import random
+
+    rng = random.Random(7)
+    lines = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789 .,") for _ in range(120))
+             for _ in range(30)]
+    junk = _note(tmp_path / "rac.docx", *lines)
+    with pytest.raises(NotAReportError) as e:
+        extract_report(read_document(junk))
+    assert "not Vietnamese" in e.value.reason and "rac.docx" in str(e.value)
+
+
+def test_every_real_report_passes_the_report_test():
+    from conftest import REAL
+
+    for f in sorted(REAL.glob("*")):
+        rep = extract_report(read_document(f))  # raises NotAReportError if refused
+        assert rep.source.path.endswith(f.name)
