@@ -64,6 +64,32 @@ def listings(sentence: Sentence) -> list[Listing]:
         parts, rest, closed = _parts(s, t.end(), ms)
         if parts:
             out.append(Listing(whole, parts, trig, rest, closed))
+    out.extend(_bracketed(s, ms))
+    return out
+
+
+def _bracketed(s: str, ms: list[Mention]) -> list[Listing]:
+    """A breakdown in brackets right after its whole: "Ban Chấp hành gồm 15 đồng chí (01 Chủ
+    tịch, 02 Phó Chủ tịch và 11 ủy viên)". The bracket must open on a number and hold nothing
+    but the listed parts; a note in brackets ("(tăng 12 hộ)", "(trong đó 3 nữ)") is no list."""
+    out = []
+    by_start = {m.start: m for m in ms}
+    for b in re.finditer(r"\(([^()]*)\)", s):
+        before = [m for m in ms if m.end_unit <= b.start() and m.over is None and not m.numerator]
+        if not before:
+            continue
+        whole = before[-1]
+        gap = s[whole.end_unit:b.start()]
+        if re.search(r"\d", gap) or len(gap.split()) > 2:
+            continue
+        first = _LEAD.match(s, b.start() + 1).end()
+        if first != b.start() + 1 or first not in by_start:
+            continue
+        parts, rest, closed = _parts(s, first, ms)
+        if not parts or any(p.start >= b.end() for p in parts) or re.search(
+                r"\d", s[parts[-1].end_unit:b.end()]):
+            continue
+        out.append(Listing(whole, parts, "(", rest, closed))
     return out
 
 
@@ -95,7 +121,8 @@ def _labelled(s: str, p: int, ms: list[Mention]) -> Mention | None:
 
 def _parenthesised(s: str) -> set[int]:
     """Offsets inside parentheses: "5.854 hồ sơ (4.679 … và 1.175 …), trong đó …" — the whole
-    before "trong đó" is 5.854, not the last number in the brackets."""
+    before "trong đó" is 5.854, not the last number in the brackets (a list in brackets right after
+its whole is read by _bracketed)."""
     out: set[int] = set()
     for m in re.finditer(r"\([^()]*\)", s):
         out.update(range(m.start(), m.end()))
@@ -249,7 +276,8 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
         computed = p.scaled / w.scale
         variant = "exceeds"
         parts_text = _written(p)
-    elif ls.rest or (ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)):
+    elif ls.rest or (ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)) or (
+            ls.trigger == "(" and not (ls.closed and _partition(ls))):
         if total <= whole + tol:  # an open list may leave parts out
             return None
         variant = "exceeds"

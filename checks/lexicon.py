@@ -101,6 +101,10 @@ PARTITIONS: list[frozenset[str]] = [frozenset(s) for s in (
 APPROX = ("khoảng", "gần", "trên", "hơn", "dưới", "ngót", "chừng", "xấp xỉ", "ước", "ước tính",
           "ước đạt", "hàng", "tới", "ít nhất", "tối thiểu", "tối đa", "hầu hết", "trên dưới", "non",
           "có thể", "dự kiến", "phấn đấu", "vượt")
+# Approximation words that mark an estimate of the period's result, not a rough number: a
+# report written before the period ends gives "ước đạt 9.215 triệu đồng" for the figure its
+# table gives as "Ước thực hiện", so the two are the same figure and may be compared.
+ESTIMATE = ("ước", "ước tính", "ước đạt", "ước thực hiện", "ước cả năm")
 # Qualifiers that push a share above its number ("trên 100%").
 ABOVE = ("trên", "hơn", "vượt", "ngoài")
 

@@ -20,6 +20,7 @@ import re
 
 from checks.context import Ctx
 from checks.indicators import clause_words, column_unit, row_matches, unit_names
+from checks.lexicon import ESTIMATE
 from checks.matching import best_columns, near_miss, row_named, typo_close
 from checks.registry import make_flag, rule
 from checks.text import words
@@ -32,7 +33,9 @@ _WHOLE_WORDS = re.compile(r"(?<!\w)(tổng|toàn)(?!\w)")
 
 
 def _plain(m) -> bool:
-    return not (m.percent or m.numerator or m.over is not None or m.value is None or m.qualifier)
+    """An exact number: an estimate ("ước đạt") is the figure the table estimates too."""
+    return not (m.percent or m.numerator or m.over is not None or m.value is None
+                or (m.qualifier and m.qualifier not in ESTIMATE))
 
 
 def _usable(m) -> bool:

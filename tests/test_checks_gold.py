@@ -89,8 +89,9 @@ def report_from_gold(gold_path: Path) -> Report:
                     texts[-1].append(" ".join(x for x in (head.strip(), rest.strip()) if x))
                 continue
             g = gsecs.pop(0)
-            if gold.get("parts"):  # PHẦN / A., B. hold the Roman sections: the depth says the level
-                level = len(g["number"].split("."))
+            # the gold number's depth says the level: PHẦN / A., B. hold the Roman sections, and a
+            # report may set "1." under "II." as a heading line of its own, bold like "II."
+            level = len(g["number"].split("."))
             sections.append(Section(number=g["number"], title=g["title"], level=level, label=label))
             texts.append([rest.strip()] if rest.strip() else [])
             continue

@@ -427,3 +427,50 @@ def test_table_unit_needs_one_declaration():
     assert section_unit("(ĐVT: người)") == "người"
     assert section_unit("Đơn vị tính: triệu đồng\nĐơn vị tính: người") is None
     assert section_unit("Tổng thu đạt 12 tỷ đồng.") is None
+
+
+# --- a breakdown in brackets right after its whole -------------------------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    ("Ban Thường vụ Đoàn xã gồm 09 đồng chí (01 Bí thư, 02 Phó Bí thư và 05 ủy viên).", "09", 8),
+    ("Hội đồng tư vấn có 07 thành viên (01 chủ tịch, 02 phó chủ tịch và 05 ủy viên), họp 2 lần.", "07", 8),
+    # an open list in brackets is still checked not to exceed its whole
+    ("Chi hội có 12 hội viên (8 hội viên nữ, 6 hội viên là đảng viên).", "12", 14),
+])
+def test_count_mismatch_breakdown_in_brackets(text, stated, computed):
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+    assert fs[0].evidence["trigger"] == "("
+
+
+@pytest.mark.parametrize("text", [
+    "Ban Thường vụ Đoàn xã gồm 09 đồng chí (01 Bí thư, 02 Phó Bí thư và 06 ủy viên).",
+    # a note in brackets, not a list
+    "Toàn xã có 1.254 hộ (tăng 12 hộ so với năm 2021), 4.870 nhân khẩu.",
+    "Kết nạp 25 hội viên (trong đó 10 hội viên nữ).",
+    "Cấp 156 thẻ bảo hiểm y tế (đợt 2 năm 2023) cho người cao tuổi.",
+    # overlapping groups, listed without "và": may leave members out or count some twice
+    "Toàn huyện có 25 xã (3 xã vùng cao, 5 xã đặc biệt khó khăn).",
+    # a list with a remainder part
+    "Huyện có 40 câu lạc bộ (12 câu lạc bộ văn nghệ, 10 câu lạc bộ thể thao và các câu lạc bộ khác).",
+    # the bracket follows another number, not the whole
+    "Đoàn có 15 người, làm việc 3 ngày (01 trưởng đoàn và 04 thành viên).",
+])
+def test_count_breakdown_in_brackets_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+# --- an estimate ("ước đạt") is the figure the table estimates ---------------------------------
+
+@pytest.mark.parametrize("text,found", [
+    ("Tổng vốn giải ngân cả năm ước đạt 8.750 triệu đồng.", [("8.750", 8570)]),
+    ("Tổng vốn giải ngân ước tính 8.750 triệu đồng, bằng 68,6% kế hoạch.", [("8.750", 8570)]),
+    ("Tổng vốn giải ngân ước đạt 8.570 triệu đồng.", []),
+    # an approximation is not compared
+    ("Tổng vốn giải ngân khoảng 8.750 triệu đồng.", []),
+    ("Tổng vốn giải ngân đạt trên 8.750 triệu đồng.", []),
+])
+def test_prose_estimate_against_a_table(text, found):
+    rep = report(text, "Đơn vị tính: triệu đồng", tables=[money_table()])
+    fs = run_checks(rep, rules=["prose_table_mismatch"], strict=True)
+    assert [(f.stated, f.table_value) for f in fs] == found
