@@ -46,6 +46,7 @@ def _usable(m) -> bool:
       "A sentence and a table state different numbers for the same quantity")
 def prose_table_mismatch(ctx: Ctx):
     done: set[tuple[int, int]] = set()
+    raised: set[tuple] = set()  # one flag per sentence and cell, however often it repeats the number
     for t in ctx.tables:
         for s in ctx.sentences:
             for k, m in enumerate(s.mentions):
@@ -55,7 +56,10 @@ def prose_table_mismatch(ctx: Ctx):
                 f = f or _by_row(ctx, t, s, m)
                 if f is not None:
                     done.add((s.order, k))
-                    yield f
+                    key = (s.order, f.table, f.row, f.column, f.stated)
+                    if key not in raised:
+                        raised.add(key)
+                        yield f
 
 
 def _by_column(ctx: Ctx, t, s, m):
@@ -81,6 +85,8 @@ def _by_row(ctx: Ctx, t, s, m):
     if not matches or any(abs(x.value - m.value) < 1e-6 for x in matches):
         return None
     specific = [x for x in matches if x.specific]
+    if any(_in_column(t, x.col, m.value) for x in specific or matches):
+        return None  # the stated number is in the table: another row states it, no typo here
     for x in specific or matches:
         name = " ".join(words(t.label(x.row)))
         if any(m.before.endswith(w) for w in _CHANGE) and not any(
@@ -90,6 +96,10 @@ def _by_row(ctx: Ctx, t, s, m):
         if how is not None:
             return _flag(ctx, t, x.row, x.col, s, m, x.value, how)
     return None
+
+
+def _in_column(t, c: int, value: float) -> bool:
+    return any((v := t.value(r, c)) is not None and abs(v - value) < 1e-6 for r in t.body)
 
 
 def _compare(ctx: Ctx, t, c: int, s, m, total: bool = True):

@@ -474,3 +474,17 @@ def test_prose_estimate_against_a_table(text, found):
     rep = report(text, "Đơn vị tính: triệu đồng", tables=[money_table()])
     fs = run_checks(rep, rules=["prose_table_mismatch"], strict=True)
     assert [(f.stated, f.table_value) for f in fs] == found
+
+
+def test_a_number_the_table_states_on_another_row_is_no_typo():
+    """"Tổng số nhiệm vụ được giao là 21" beside rows 'đã hoàn thành 11' and 'được giao 21': the
+    one-digit near miss with 11 is not a mismatch when the table itself states 21 (a real
+    provincial report raised this twice, once per '21' in the sentence)."""
+    t = TableRecord(id="t1", section="2", columns=["STT", "Chỉ tiêu", "ĐVT", "Số liệu"], rows=[
+        ["2.1", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", "49"],
+        ["2.2", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", "11"],
+        ["4.1", "Tổng số nhiệm vụ được giao", "Nhiệm vụ", "21"],
+    ])
+    text = ("Tổng số nhiệm vụ được giao là 21, nhiệm vụ đã hoàn thành đúng hạn là 15/21 nhiệm vụ, "
+            "nhiệm vụ chưa hoàn thành còn trong hạn là 6/21 nhiệm vụ.")
+    assert flags("prose_table_mismatch", text, tables=[t]) == []
