@@ -100,6 +100,8 @@ class TableView:
         outline = [t for t in texts if re.fullmatch(r"\d{1,2}(\.\d{1,2})+\.?|[IVX]+\.?|[a-zđ]\)?", t.strip())]
         if c.index <= 1 and len(outline) * 3 >= len(texts):
             return "ordinal"  # "1", "1.1", "1.1.2", "a": row numbers, not quantities
+        if c.index <= 1 and _counts_rows(vals):
+            return "ordinal"  # 1, 2, 3 … under a header the scan garbled ("Ì srr" for STT)
         if len(vals) * 2 < len(texts):
             return "label"
         if any(has_phrase(hw, p) for p in PERCENT_HEADER_WORDS if p != "%") or "%" in c.header:
@@ -391,3 +393,12 @@ def readings(raw: str) -> list[float]:
 def _is_whole_leaf(leaf: str) -> bool:
     leaf = leaf.strip(" .:")
     return leaf in WHOLE_LEAVES or leaf.startswith(("tổng số", "tổng cộng"))
+
+
+def _counts_rows(nums: list) -> bool:
+    """Small whole numbers that mostly go up by one (restarting at 1 in groups): row numbers."""
+    vals = [n.value for n in nums if n.value is not None]
+    if len(vals) < 3 or any(v != int(v) or not 0 < v < 1000 for v in vals):
+        return False
+    steps = sum(1 for a, b in zip(vals, vals[1:]) if b == a + 1 or b == 1)
+    return steps >= 0.7 * (len(vals) - 1)

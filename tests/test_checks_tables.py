@@ -212,3 +212,13 @@ def test_of_which_children_without_a_remainder_row_are_not_summed():
             ["", "- Thu dịch vụ bán trú", "700", "790"]]
     t = table(cols, rows, None, parent_rows=[0], children={0: [2, 3]})
     assert run(t) == []
+
+
+def test_row_numbers_under_a_garbled_header_are_not_quantities():
+    """A scan reads the 'STT' header as 'Ì srr': the column of 1, 2, 3 … is still row numbers —
+    not summed, and two row numbers merged into one cell ('4 5') are not a malformed number."""
+    t = table(["Ì srr", "Diễn giải", "Số tiền (đồng)"],
+              [["1", "Chi lương", "770,000,000"], ["2", "Phụ cấp Tết", "23,000,000"],
+               ["3", "Xăng xe", "8,000,000"], ["4 5", "Bảo hiểm; phí ngân hàng", "94,334,513"]],
+              ["", "Tổng chi", "895,334,513"])
+    assert run(t, rules=["total_mismatch", "malformed_number", "row_sum_mismatch"]) == []
