@@ -81,3 +81,13 @@ def extract():
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def db(tmp_path):
+    """For the review app's tests: a fresh copy of the ingested sample database; disposed after."""
+    from review_helpers import dispose, fresh_db
+
+    url = fresh_db(tmp_path)
+    yield url
+    dispose(url)

@@ -27,10 +27,6 @@ ROOTS = [CORPUS, OWN]
 FORMS = ["docx", "doc", "pdf", "tcvn3.docx"]
 
 
-def evaluate():
-    return load_evaluate()
-
-
 def gold_files() -> list[Path]:
     return [g for root in ROOTS for g in sorted((root / "gold").glob("*.json"))]
 
@@ -136,7 +132,7 @@ def _same_title(heading: str, gold_title: str) -> bool:
 
 @pytest.mark.parametrize("gold_path", gold_files(), ids=lambda p: p.stem)
 def test_gold_built_reports_meet_acceptance(gold_path: Path):
-    ev = evaluate()
+    ev = load_evaluate()
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     rep = report_from_gold(gold_path)
     flags = [json.loads(f.model_dump_json()) for f in run_checks(rep, strict=True)]
@@ -184,7 +180,7 @@ def _e2e_cases():
 
 @pytest.mark.parametrize("gold_path,doc_path", _e2e_cases())
 def test_end_to_end_flags(gold_path: Path, doc_path: Path, extract):
-    ev = evaluate()
+    ev = load_evaluate()
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     rep = extract(doc_path)
     flags = [json.loads(f.model_dump_json()) for f in run_checks(rep, strict=True)]
@@ -203,7 +199,7 @@ def test_end_to_end_flags(gold_path: Path, doc_path: Path, extract):
 @pytest.mark.slow
 def test_recall_and_false_alarms_per_form(extract):
     """One line per form (all gold reports): flag recall and false alarms, as evaluate.py scores."""
-    ev = evaluate()
+    ev = load_evaluate()
     lines, short = [], []
     for form in FORMS:
         recalls, alarms, n = [], 0, 0
@@ -227,7 +223,7 @@ def test_recall_and_false_alarms_per_form(extract):
 
 
 def test_whole_numbers_serialise_as_integers_for_the_scorer():
-    ev = evaluate()
+    ev = load_evaluate()
     rep = report_from_gold(OWN / "gold" / "hoi-nd-quy1-2023.json")
     flags = [json.loads(f.model_dump_json()) for f in run_checks(rep, strict=True)]
     nu = next(p for p in flags if p["rule"] == "total_mismatch" and p["column"].endswith("Nữ"))

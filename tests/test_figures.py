@@ -28,10 +28,6 @@ MIN_RECALL = {"docx": 0.85, "doc": 0.85, "pdf": 0.85, "tcvn3.docx": 0.85, "scan.
 
 # -- helpers ------------------------------------------------------------------------------------
 
-def _evaluate():
-    return load_evaluate()
-
-
 def _read_or_skip(read, path: Path):
     if not path.exists():
         pytest.skip(f"{path.name} not in the corpus")
@@ -84,7 +80,7 @@ def _cases():
 
 @pytest.mark.parametrize("gold_path,path,form", _cases())
 def test_figure_recall_on_corpus(read, corpus, gold_path, path, form, capsys):
-    ev = _evaluate()
+    ev = load_evaluate()
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     if not gold.get("figures"):
         pytest.skip("no figures annotated")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import DOCS, GOLD, REAL
+from conftest import DOCS, GOLD, REAL, load_evaluate
 from extractors.header import read_header, read_number, strip_motto
 from extractors.metadata import extract_metadata
 from extractors.periods import find_period
@@ -18,7 +18,7 @@ from extractors.regions import Line
 from extractors.signature import looks_like_name, read_signature, title_of_role
 from extractors.structure import segment
 from extractors.vntext import CaseModel, restore_case
-from test_structure import FORMS, REPORTS, SLOW_FORMS, build_docx, evaluate_module, plain_document, read_or_skip
+from test_structure import _corpus_cases, build_docx, plain_document, read_or_skip
 
 
 def metadata_of(doc):
@@ -26,18 +26,9 @@ def metadata_of(doc):
 
 
 # -- the sample corpus, every form ----------------------------------------------------------------
-def _corpus_cases():
-    out = []
-    for name in REPORTS:
-        for form in FORMS:
-            marks = [pytest.mark.slow] if form in SLOW_FORMS else []
-            out.append(pytest.param(name, form, id=f"{name}.{form}", marks=marks))
-    return out
-
-
 @pytest.mark.parametrize("name,form", _corpus_cases())
 def test_corpus_metadata_score(name: str, form: str, corpus, read):
-    ev = evaluate_module()
+    ev = load_evaluate()
     gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))["metadata"]
     md = metadata_of(read_or_skip(read, DOCS / f"{name}.{form}"))
     score = ev.score_metadata(gold, md.model_dump())

@@ -9,15 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from review_helpers import (
-    PASSWORD, SECRET, USER, csrf_of, dispose, document_id, flag_id, fresh_db, sign_in,
+    PASSWORD, SECRET, USER, csrf_of, document_id, flag_id, sign_in,
 )
-
-
-@pytest.fixture
-def db(tmp_path):
-    url = fresh_db(tmp_path)
-    yield url
-    dispose(url)
 
 
 @pytest.fixture

@@ -7,14 +7,9 @@ import io
 import pytest
 from fastapi.testclient import TestClient
 
-from review_helpers import SECRET, USER, csrf_of, dispose, document_id, flag_id, fresh_db, sign_in
-
-
-@pytest.fixture
-def db(tmp_path):
-    url = fresh_db(tmp_path)
-    yield url
-    dispose(url)
+from review_helpers import (
+    SECRET, USER, csrf_of, document_id, flag_id, sign_in,
+)
 
 
 @pytest.fixture

@@ -9,14 +9,7 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from review_helpers import DOCS, SECRET, dispose, document_id, flag_id, fresh_db, sign_in
-
-
-@pytest.fixture
-def db(tmp_path):
-    url = fresh_db(tmp_path)
-    yield url
-    dispose(url)
+from review_helpers import DOCS, SECRET, document_id, flag_id, sign_in
 
 
 @pytest.fixture

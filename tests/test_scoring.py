@@ -21,10 +21,6 @@ MIN = {"sections": 0.95, "section_precision": 0.95, "tables": 0.95, "figures": 0
 MIN_SCAN = {k: 0.7 for k in MIN}
 
 
-def _evaluate():
-    return load_evaluate()
-
-
 def _cases():
     out = []
     for root in (CORPUS, OWN):
@@ -54,7 +50,7 @@ def score(ev, gold: dict, rec: dict) -> dict:
 
 @pytest.mark.parametrize("gold_path,doc_path,form", _cases())
 def test_scores_meet_acceptance(gold_path: Path, doc_path: Path, form: str, extract):
-    ev = _evaluate()
+    ev = load_evaluate()
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     rec = json.loads(extract(doc_path).to_json())
     m = score(ev, gold, rec)

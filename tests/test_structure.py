@@ -12,7 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from conftest import CORPUS, DOCS, GOLD, REAL, load_evaluate
+from conftest import DOCS, GOLD, REAL, load_evaluate
 from extractors.readers import read_document
 from extractors.structure import segment
 from models.document import Document, Format, Paragraph, Provenance, Run, Source, Table
@@ -24,10 +24,6 @@ SLOW_FORMS = {"doc", "scan.pdf"}
 
 
 # -- helpers ------------------------------------------------------------------------------------
-def evaluate_module():
-    return load_evaluate()
-
-
 def read_or_skip(read, path: Path) -> Document:
     """Read with the session cache; skip while the form's reader is not written yet."""
     if not path.exists():
@@ -148,7 +144,7 @@ def _corpus_cases():
 
 @pytest.mark.parametrize("name,form", _corpus_cases())
 def test_corpus_sections_score(name: str, form: str, corpus, read):
-    ev = evaluate_module()
+    ev = load_evaluate()
     gold = json.loads((GOLD / f"{name}.json").read_text(encoding="utf-8"))
     doc = read_or_skip(read, DOCS / f"{name}.{form}")
     outline = segment(doc)
@@ -331,7 +327,7 @@ Tiếp tục tuần tra, kiểm soát.
 
 
 def test_parts_restart_roman_numbering(tmp_path):
-    ev = evaluate_module()
+    ev = load_evaluate()
     markup = """
 = BÁO CÁO
 = TỔNG KẾT NHIỆM KỲ 2019 - 2024

@@ -9,7 +9,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from conftest import CORPUS, DOCS, GOLD, REAL, load_evaluate
+from conftest import DOCS, GOLD, REAL, load_evaluate
 from extractors.outline import Outline
 from extractors.table_labels import total_label
 from extractors.tables import extract_tables, table_record
@@ -347,10 +347,6 @@ FORMS = ["docx", "doc", "pdf", "scan.pdf", "tcvn3.docx"]
 MIN_CELLS = {"docx": 0.95, "doc": 0.95, "pdf": 0.95, "tcvn3.docx": 0.95, "scan.pdf": 0.7}
 
 
-def _evaluate():
-    return load_evaluate()
-
-
 def _read_or_skip(read, path: Path):
     if not path.exists():
         pytest.skip(f"{path.name} not in the corpus")
@@ -373,7 +369,7 @@ def _gold(name: str) -> dict:
 
 @pytest.mark.parametrize("form", _form_params())
 def test_duc_chinh_table_cells(corpus, read, form):
-    ev = _evaluate()
+    ev = load_evaluate()
     doc = _read_or_skip(read, DOCS / f"duc-chinh-2020-h1.{form}")
     from extractors.structure import segment
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from extractors.readers.ocr_engine import Word
 from extractors.readers.ocr_text import fix_label, is_noise, line_text
 from models.document import Alignment, Paragraph, Provenance, Run
+from extractors.readers.pdf_paragraphs import Frame  # one notion of a text frame for both readers
 
 PIECE_GAP = 2.5  # a gap wider than this many word heights splits a line into pieces
 FONT_BOX = 0.885  # a word box's height (with Vietnamese diacritics) / the font size
@@ -146,18 +147,6 @@ def visual_rows(pieces: list[Piece]) -> list[Row]:
             rows.append(Row([p]))
     rows.sort(key=lambda r: r.top)
     return rows
-
-
-@dataclass
-class Frame:
-    """The horizontal extent text can fill: the body's margins, a layout column."""
-
-    left: float
-    right: float
-
-    @property
-    def width(self) -> float:
-        return self.right - self.left
 
 
 def body_frame(rows: list[Row], page_width: float) -> Frame | None:
