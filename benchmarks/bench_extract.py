@@ -38,7 +38,8 @@ def bare_docx(path: Path) -> None:
 def clear_text_caches() -> None:
     """Forget per-text memos (NLP tags, reference scans) so that each run does the work again;
     models stay loaded, as in a warm worker."""
-    from extractors import nlp, references, vntext
+    from extractors import references
+    from extractors.text import nlp, vntext
 
     vntext._FOLD_TABLE.clear()
     for fn in (nlp._tag_cached, references._scan, vntext._fold_char):

@@ -53,7 +53,7 @@ BARE = {".docx": bare_docx, ".pdf": bare_pdf}
 def is_scanned(path: Path) -> bool:
     import pdfplumber
 
-    from extractors.readers.pdf_reader import needs_ocr
+    from extractors.readers.pdf.reader import needs_ocr
 
     with pdfplumber.open(str(path)) as pdf:
         return needs_ocr(pdf, [p.chars for p in pdf.pages])

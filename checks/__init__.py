@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Iterable
 
-from checks import (counts, malformed, metadata, percentages, prose_table, references,  # noqa: F401
-                    row_sums, sections, totals)
+from checks.rules import (counts, malformed, metadata, percentages, prose_table,  # noqa: F401
+                          references, row_sums, sections, totals)
 from checks import linking  # noqa: F401  (registers the linkers; after the rules)
 from checks.context import Ctx
 from checks.registry import LINKERS, RULES, Rule

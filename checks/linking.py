@@ -13,9 +13,9 @@ from __future__ import annotations
 from checks.context import Ctx
 from checks.messages import render
 from checks.registry import linker
-from checks.row_sums import row_relation
+from checks.rules.row_sums import row_relation
 from checks.tables_view import ColGroup, TableView
-from checks.totals import as_number
+from checks.rules.totals import as_number
 from models.report import Flag
 
 

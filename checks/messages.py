@@ -1,14 +1,14 @@
 """Bilingual message templates for flags (Vietnamese for Flag.message, English for message_en).
 
 One entry per (rule, variant); a template is formatted with the check's parameters. Numbers are
-passed already written the Vietnamese way (extractors.numbers.format_vn) so both languages show
+passed already written the Vietnamese way (extractors.text.numbers.format_vn) so both languages show
 the figure as the report writes it.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from extractors.numbers import format_vn
+from extractors.text.numbers import format_vn
 
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
     "total_mismatch": {

@@ -16,7 +16,7 @@ from checks.lexicon import (AVERAGE_LABELS, BREAKDOWN_HEADERS, NOT_SUM_HEADER_WO
                             OF_WHICH_HEADERS, ORDINAL_HEADERS, PARTITIONS, PERCENT_HEADER_WORDS,
                             WHOLE_LEAVES)
 from checks.text import fold, has_phrase, words
-from extractors.numbers import parse_number
+from extractors.text.numbers import parse_number
 from models.document import Provenance
 from models.report import Number, TableRecord
 

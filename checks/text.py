@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from checks.lexicon import (APPROX, COUNT_KINDS, KINDS, LABEL_BEFORE, LABEL_MAX, MONEY_SCALE,
                             NOT_LABEL_COMPOUNDS, NOT_MONEY_AFTER_DONG, UNIT_STOP)
-from extractors.numbers import parse_number
+from extractors.text.numbers import parse_number
 
 
 @lru_cache(maxsize=8192)

@@ -12,11 +12,11 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.dates import YEAR, digit_windows, find_dates, iso_of
-from extractors.outline import Outline
-from extractors.prose import prose_paragraphs
-from extractors.sentences import sentence_at, split_sentences
-from extractors.units import alternation
+from extractors.text.dates import YEAR, digit_windows, find_dates, iso_of
+from extractors.sections.outline import Outline
+from extractors.sections.prose import prose_paragraphs
+from extractors.text.sentences import sentence_at, split_sentences
+from extractors.text.units import alternation
 from models.document import Document, Paragraph
 from models.report import Reference
 

@@ -11,11 +11,11 @@ import time
 from typing import Callable
 
 from extractors.figures import extract_figures
-from extractors.metadata import extract_metadata
+from extractors.front.metadata import extract_metadata
 from extractors.readers.legacy import is_syllable
 from extractors.references import extract_references
-from extractors.structure import segment
-from extractors.tables import extract_tables
+from extractors.sections.segment import segment
+from extractors.tables.build import extract_tables
 from models.document import Document
 from models.errors import NotAReportError
 from models.report import Report

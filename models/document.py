@@ -12,7 +12,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: reading confidence (Run/Cell/Number/Figure/Flag) and page grades
 
 BBox = tuple[float, float, float, float]
 """(x0, top, x1, bottom) in PDF points, origin at the top-left of the page."""
@@ -63,6 +63,11 @@ class Provenance(_Node):
     char_end: int | None = None
 
 
+Confidence = Annotated[float, Field(ge=0.0, le=1.0)]
+"""How sure the reader is of a text: 1.0 certain (a text layer, Word), lower for OCR (Tesseract's
+word confidence / 100) or a guessed legacy decoding. None where nothing was measured."""
+
+
 class Run(_Node):
     """A stretch of text with one formatting, as typed."""
 
@@ -70,6 +75,7 @@ class Run(_Node):
     bold: bool = False
     italic: bool = False
     font: str | None = None
+    confidence: Confidence | None = None  # OCR: the lowest word confidence in the run
 
 
 class Paragraph(_Node):
@@ -86,6 +92,25 @@ class Paragraph(_Node):
     def full_text(self) -> str:
         """The text as the reader sees it, automatic numbering included."""
         return f"{self.list_label} {self.text}" if self.list_label else self.text
+
+    @property
+    def confidence(self) -> float | None:
+        """The lowest confidence of its runs (None when no run was measured)."""
+        return min((r.confidence for r in self.runs if r.confidence is not None), default=None)
+
+    def confidence_at(self, start: int, end: int) -> float | None:
+        """The lowest confidence of the runs covering text[start:end] (runs laid end to end over
+        `text`; when they do not spell `text` exactly, the paragraph's lowest)."""
+        if "".join(r.text for r in self.runs) != self.text:
+            return self.confidence
+        lows: list[float] = []
+        pos = 0
+        for r in self.runs:
+            nxt = pos + len(r.text)
+            if r.confidence is not None and pos < end and start < nxt:
+                lows.append(r.confidence)
+            pos = nxt
+        return min(lows, default=None)
 
     @property
     def bold(self) -> bool:
@@ -117,6 +142,7 @@ class Cell(_Node):
     text: str = ""  # paragraphs joined with single spaces
     paragraphs: list[Paragraph] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)
+    confidence: Confidence | None = None  # OCR: the lowest word confidence in the cell
 
     @property
     def bold(self) -> bool:
@@ -153,6 +179,26 @@ class Table(_Node):
 Block = Annotated[Union[Paragraph, Table], Field(discriminator="kind")]
 
 
+class Grade(str, Enum):
+    """How well a page (or a document: its worst page) was read."""
+
+    GOOD = "good"  # a text layer, or OCR with confident words
+    FAIR = "fair"  # OCR with some doubtful words: numbers may be misread
+    POOR = "poor"  # OCR of a poor image: read figures as doubtful
+
+
+class PageQuality(_Node):
+    """How one page was read, and how well."""
+
+    page: int  # 1-based
+    method: Literal["text", "ocr"] = "text"
+    confidence: Confidence | None = None  # OCR: mean word confidence
+    grade: Grade = Grade.GOOD
+    rotation: int = 0  # degrees the page image was turned before OCR
+    dpi: float | None = None  # resolution of the page image as scanned
+    notes: list[str] = Field(default_factory=list)  # "text layer replaced by OCR", "upsampled", …
+
+
 class Source(_Node):
     path: str
     sha256: str
@@ -163,6 +209,8 @@ class Source(_Node):
     ocr: bool = False
     ocr_confidence: float | None = None  # mean word confidence 0-100, when OCR was used
     converted_with: str | None = None  # e.g. "libreoffice 7.4" for .doc
+    pages: list[PageQuality] = Field(default_factory=list)  # PDF: one per page
+    grade: Grade | None = None  # the document's grade: its worst page's
 
 
 class Document(_Node):

@@ -1,6 +1,6 @@
 """The report record: what extraction makes of a document, and what checks and sinks consume.
 
-Serialised with `Report.to_json()` as the `baocao extract --json` record (schema_version 1):
+Serialised with `Report.to_json()` as the `baocao extract --json` record (schema_version 2):
 top-level keys schema_version, source, metadata, sections, tables, figures, references, flags.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from models.document import SCHEMA_VERSION, Provenance, Source
+from models.document import SCHEMA_VERSION, Confidence, Provenance, Source
 
 
 class _Rec(BaseModel):
@@ -52,6 +52,7 @@ class Number(_Rec):
     value: float | None = None  # None when empty or malformed
     malformed: bool = False
     suggestion: float | None = None  # for a malformed number, the likeliest reading
+    confidence: Confidence | None = None  # how surely it was read (OCR); None = from a text layer
 
 
 class TableRecord(_Rec):
@@ -80,6 +81,7 @@ class Figure(_Rec):
     context: str | None = None  # the words after the unit: "so với năm 2019", "kế hoạch", …
     location: Provenance = Field(default_factory=Provenance)
     lead: str | None = None  # the words before the number (qualifier excluded): "tăng", "ước đạt"
+    confidence: Confidence | None = None  # how surely the number was read (OCR); None = text layer
 
 
 class Reference(_Rec):
@@ -123,6 +125,8 @@ class Flag(_Rec):
     location: Provenance = Field(default_factory=Provenance)
     related: list[str] = Field(default_factory=list)  # ids of flags caused by the same mistake
     culprit: bool = False  # this flag's cell is the likely single cause of its related flags
+    confidence: Confidence = 1.0  # how surely the numbers it compares were read
+    doubtful: bool = False  # rests on a reading below the threshold: "the scan may be misread"
     evidence: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_PACKAGES=(libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie poppler-utils chromium)
+APT_PACKAGES=(libreoffice-writer-nogui tesseract-ocr tesseract-ocr-vie tesseract-ocr-osd poppler-utils chromium)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,7 +21,7 @@ PY=${PYTHON:-python3}
 stamp=.venv/.baocao-installed
 if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "setup: installing baocao and its Python dependencies into .venv"
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[dev,spacy]'
     touch "$stamp"
 fi
 # PostgreSQL is used by some tests when it runs; start it if it is installed but stopped.

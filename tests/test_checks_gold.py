@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 from checks import run_checks
-from checks.references import parse_citations
+from checks.rules.references import parse_citations
 from checks.text import fold
 from conftest import CORPUS, FIXTURES, load_evaluate
-from extractors.tables import table_record
+from extractors.tables.build import table_record
 from models.document import Cell, Format, Provenance, Source, Table
 from models.report import Metadata, Period, Reference, Report, Section, TableRecord
 

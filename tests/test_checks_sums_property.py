@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from checks import run_checks
-from extractors.numbers import format_vn
+from extractors.text.numbers import format_vn
 from models.document import Format, Provenance, Source
 from models.report import Report, TableRecord
 

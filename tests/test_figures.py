@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, DOCS, FIXTURES, GOLD, load_evaluate
-from extractors import nlp
+from extractors.text import nlp
 from extractors.figures import extract_figures
-from extractors.outline import Outline
-from extractors.quantities import blocked_spans, find_quantities
+from extractors.sections.outline import Outline
+from extractors.text.quantities import blocked_spans, find_quantities
 from extractors.references import scan_references
-from extractors.structure import segment
+from extractors.sections.segment import segment
 from models.document import (
     Cell, Document, Format, Paragraph, Provenance, Source, Table, TableRole,
 )

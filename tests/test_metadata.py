@@ -1,4 +1,4 @@
-"""Report metadata (extractors.metadata.extract_metadata and its parts): the sample corpus in every
+"""Report metadata (extractors.front.metadata.extract_metadata and its parts): the sample corpus in every
 form scored with the corpus's evaluate.py; our own reports with other header and signature
 layouts (a layout table in Word, lines of text as a PDF or a scan gives them); the parsers of
 periods, dates, numbers and signatures on their own, OCR slips included."""
@@ -9,15 +9,15 @@ import json
 import pytest
 
 from conftest import DOCS, GOLD, REAL, load_evaluate
-from extractors.header import read_header, read_number, strip_motto
-from extractors.metadata import extract_metadata
-from extractors.periods import find_period
-from extractors.placedate import find_place_date
+from extractors.front.header import read_header, read_number, strip_motto
+from extractors.front.metadata import extract_metadata
+from extractors.front.periods import find_period
+from extractors.front.placedate import find_place_date
 from extractors.readers import read_document
-from extractors.regions import Line
-from extractors.signature import looks_like_name, read_signature, title_of_role
-from extractors.structure import segment
-from extractors.vntext import CaseModel, restore_case
+from extractors.sections.regions import Line
+from extractors.front.signature import looks_like_name, read_signature, title_of_role
+from extractors.sections.segment import segment
+from extractors.text.vntext import CaseModel, restore_case
 from test_structure import _corpus_cases, build_docx, plain_document, read_or_skip
 
 

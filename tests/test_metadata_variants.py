@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.header import read_number
-from extractors.periods import find_period
-from extractors.regions import Line
-from extractors.signature import read_signature
+from extractors.front.header import read_number
+from extractors.front.periods import find_period
+from extractors.sections.regions import Line
+from extractors.front.signature import read_signature
 
 
 @pytest.mark.parametrize("title, start, end", [

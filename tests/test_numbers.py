@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.numbers import format_vn, is_numeric_text, parse_number
+from extractors.text.numbers import format_vn, is_numeric_text, parse_number
 
 
 @pytest.mark.parametrize("raw, value", [
@@ -90,7 +90,7 @@ def test_leading_zeros_read_as_the_number(x, zeros):
 def test_two_values_in_one_cell_are_not_a_malformed_number():
     """A scan (or a typist) merging two rows puts "17,000,000 89,925,720" in one cell: two
     well-formed amounts, not one malformed number to 'correct' into 1.700.000.089.925.720."""
-    from extractors.numbers import parse_number
+    from extractors.text.numbers import parse_number
 
     assert parse_number("17,000,000 89,925,720") is None
     assert parse_number("1.250 3.400") is None

@@ -21,8 +21,8 @@ import pytest
 
 from conftest import CORPUS, FIXTURES
 from extractors.readers import read_document
-from extractors.readers.doc_reader import read_doc
-from extractors.readers.docx_reader import read_docx
+from extractors.readers.word.doc import read_doc
+from extractors.readers.word.docx import read_docx
 from models.errors import (
     ConversionError, CorruptFileError, EmptyFileError, EncryptedFileError, InputError,
     UnsupportedFormatError,
@@ -53,7 +53,7 @@ def _raises(path: Path, reader=read_document) -> InputError:
 @pytest.mark.parametrize("name", sorted(make_bad.BAD))
 def test_bad_file_gives_one_typed_error(bad_files, name):
     path, expected = bad_files[name]
-    if name in PDF_CASES and importlib.util.find_spec("extractors.readers.pdf_reader") is None:
+    if name in PDF_CASES and importlib.util.find_spec("extractors.readers.pdf.reader") is None:
         pytest.skip("the PDF reader has not landed yet")
     err = _raises(path)
     print(f"\n{name}: {type(err).__name__}: {err.reason}")

@@ -23,12 +23,14 @@ import numpy as np
 import pytest
 
 from conftest import DOCS, FIXTURES, REAL, REPORTS
-from extractors.readers import ocr_cache, ocr_engine, read_document
+from extractors.readers import read_document
+from extractors.readers.ocr import cache as ocr_cache
+from extractors.readers.ocr import engine as ocr_engine
 from extractors.readers.common import clean_text
-from extractors.readers.ocr_layout import build_grids
-from extractors.readers.ocr_reader import read_scanned_pdf
-from extractors.readers.ocr_rulings import erase_rulings, estimate_skew, find_rulings
-from extractors.readers.ocr_text import fix_label, fix_words, is_noise
+from extractors.readers.ocr.layout import build_grids
+from extractors.readers.ocr.reader import read_scanned_pdf
+from extractors.readers.ocr.rulings import erase_rulings, estimate_skew, find_rulings
+from extractors.readers.ocr.text import fix_label, fix_words, is_noise
 from extractors.readers.similarity import text_similarity
 from models.document import Format, Paragraph, Table, TableRole
 from models.errors import ConversionError, InputError
@@ -420,13 +422,13 @@ def test_paragraphs_from_ocr_lines_are_whole(corpus):
 
 
 def _grid_lines(xs, ys):
-    from extractors.readers.ocr_rulings import Segment
+    from extractors.readers.ocr.rulings import Segment
 
     return ([Segment(float(y), xs[0], xs[-1], 2) for y in ys], [Segment(float(x), ys[0], ys[-1], 2) for x in xs])
 
 
 def _words(cells: dict, xs, ys):
-    from extractors.readers.ocr_engine import Word
+    from extractors.readers.ocr.engine import Word
 
     out = []
     for (r, c), text in cells.items():
@@ -437,8 +439,8 @@ def _words(cells: dict, xs, ys):
 
 
 def test_table_continued_on_next_page_with_repeated_header():
-    from extractors.readers.ocr_engine import TableLines
-    from extractors.readers.ocr_tables import page_table, same_columns, to_table
+    from extractors.readers.ocr.engine import TableLines
+    from extractors.readers.ocr.tables import page_table, same_columns, to_table
 
     xs, ys1, ys2 = [100, 300, 600, 900], [2000, 2080, 2160, 2240], [200, 280, 360]
     head = {(0, 0): "STT", (0, 1): "Nội dung", (0, 2): "Số tiền"}

@@ -13,10 +13,10 @@ import pytest
 
 from conftest import DOCS, FIXTURES, REAL, REPORTS
 from extractors.readers import read_document
-from extractors.readers.pdf_decode import PdfDecoder
-from extractors.readers.pdf_furniture import furniture
-from extractors.readers.pdf_lines import Line, Span, font_style
-from extractors.readers.pdf_paragraphs import Frame, Metrics, runs_of, split
+from extractors.readers.pdf.decode import PdfDecoder
+from extractors.readers.pdf.furniture import furniture
+from extractors.readers.pdf.lines import Line, Span, font_style
+from extractors.readers.pdf.paragraphs import Frame, Metrics, runs_of, split
 from extractors.readers.similarity import text_similarity
 from models.document import Document, Encoding, Format, Paragraph, Source, Table, TableRole
 from models.errors import CorruptFileError, EmptyFileError, EncryptedFileError, InputError
@@ -193,7 +193,7 @@ def test_real_text_layer_with_broken_u_horn(corpus, read):
 
 def test_scanned_pdfs_go_to_ocr(corpus, monkeypatch):
     calls = []
-    fake = types.ModuleType("extractors.readers.ocr_reader")
+    fake = types.ModuleType("extractors.readers.ocr.reader")
 
     def read_scanned_pdf(path):
         calls.append(path.name)
@@ -201,7 +201,7 @@ def test_scanned_pdfs_go_to_ocr(corpus, monkeypatch):
                                       size=1, ocr=True), blocks=[Paragraph(text="đã OCR")])
 
     fake.read_scanned_pdf = read_scanned_pdf
-    monkeypatch.setitem(sys.modules, "extractors.readers.ocr_reader", fake)
+    monkeypatch.setitem(sys.modules, "extractors.readers.ocr.reader", fake)
     assert read_document(REAL / "vbai_hhdn_BCTC_SCANNED.pdf").source.ocr
     assert read_document(DOCS / "duc-chinh-2020-h1.scan.pdf").source.ocr
     assert calls == ["vbai_hhdn_BCTC_SCANNED.pdf", "duc-chinh-2020-h1.scan.pdf"]

@@ -26,13 +26,13 @@ from docx.oxml.ns import qn
 
 from conftest import DOCS, REAL, REPORTS
 from extractors.readers import legacy, read_document
-from extractors.readers.doc_reader import convert_to_docx, read_doc, soffice_binary
-from extractors.readers.docx_reader import read_docx
+from extractors.readers.word.doc import convert_to_docx, read_doc, soffice_binary
+from extractors.readers.word.docx import read_docx
 from extractors.readers.legacy import (
     Decoder, decode_runs, decode_text, document_encoding, find_mojibake, is_syllable,
 )
 from extractors.readers.similarity import text_similarity
-from extractors.readers.word97 import inspect_doc, read_cfb, repair_trailing_table, write_cfb
+from extractors.readers.word.word97 import inspect_doc, read_cfb, repair_trailing_table, write_cfb
 from models.document import Encoding, Format, Paragraph, Run, TableRole
 
 MIN_SIMILARITY = 0.98
@@ -343,7 +343,7 @@ def test_automatic_numbering_through_doc(tmp_path):
 def test_numbering_unit_cases():
     from lxml import etree
 
-    from extractors.readers.numbering import Numbering, _letter, _roman
+    from extractors.readers.word.numbering import Numbering, _letter, _roman
 
     assert [_roman(n).upper() for n in (1, 4, 9, 14, 40, 90, 400, 1994)] == \
         ["I", "IV", "IX", "XIV", "XL", "XC", "CD", "MCMXCIV"]

@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import DOCS
-from extractors.dates import find_dates
-from extractors.outline import Outline
+from extractors.text.dates import find_dates
+from extractors.sections.outline import Outline
 from extractors.references import extract_references, scan_references
-from extractors.structure import segment
+from extractors.sections.segment import segment
 from test_figures import FORMS, _read_or_skip, make_doc
 
 

@@ -1,4 +1,4 @@
-"""Section segmentation (extractors.structure.segment): the sample corpus in every form, scored
+"""Section segmentation (extractors.sections.segment.segment): the sample corpus in every form, scored
 with the corpus's own evaluate.py; small reports of our own in other numbering styles (built
 with python-docx in tmp_path, or as Documents for what a PDF/OCR reader gives); the real files."""
 from __future__ import annotations
@@ -14,7 +14,7 @@ from docx.oxml.ns import nsdecls, qn
 
 from conftest import DOCS, GOLD, REAL, load_evaluate
 from extractors.readers import read_document
-from extractors.structure import segment
+from extractors.sections.segment import segment
 from models.document import Document, Format, Paragraph, Provenance, Run, Source, Table
 from models.errors import ConversionError
 

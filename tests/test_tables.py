@@ -10,9 +10,9 @@ import docx
 import pytest
 
 from conftest import DOCS, GOLD, REAL, load_evaluate
-from extractors.outline import Outline
-from extractors.table_labels import total_label
-from extractors.tables import extract_tables, table_record
+from extractors.sections.outline import Outline
+from extractors.tables.labels import total_label
+from extractors.tables.build import extract_tables, table_record
 from models.document import TableRole
 
 # -- building Word fixtures -----------------------------------------------------------------
@@ -371,7 +371,7 @@ def _gold(name: str) -> dict:
 def test_duc_chinh_table_cells(corpus, read, form):
     ev = load_evaluate()
     doc = _read_or_skip(read, DOCS / f"duc-chinh-2020-h1.{form}")
-    from extractors.structure import segment
+    from extractors.sections.segment import segment
 
     outline = segment(doc)
     recs = extract_tables(doc, outline)

@@ -17,19 +17,19 @@ Reader = Callable[[Path], Document]
 
 
 def _docx(p: Path) -> Document:
-    from extractors.readers.docx_reader import read_docx
+    from extractors.readers.word.docx import read_docx
 
     return read_docx(p)
 
 
 def _doc(p: Path) -> Document:
-    from extractors.readers.doc_reader import read_doc
+    from extractors.readers.word.doc import read_doc
 
     return read_doc(p)
 
 
 def _pdf(p: Path) -> Document:
-    from extractors.readers.pdf_reader import read_pdf
+    from extractors.readers.pdf.reader import read_pdf
 
     return read_pdf(p)
 

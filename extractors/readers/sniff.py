@@ -28,7 +28,7 @@ def _ole2_streams(path: Path) -> set[str]:
 
 def _ole2_damaged(path: Path) -> bool:
     """Whether an OLE2 file's container cannot be read (a truncated .doc loses its directory)."""
-    from extractors.readers.word97 import CfbError, read_cfb
+    from extractors.readers.word.word97 import CfbError, read_cfb
 
     try:
         read_cfb(path.read_bytes())

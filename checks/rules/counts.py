@@ -1,0 +1,295 @@
+"""count_mismatch: a whole and its listed parts in prose disagree.
+
+"Ban chỉ đạo có 09 thành viên, trong đó có 01 trưởng ban, 02 phó trưởng ban và 05 ủy viên":
+9 ≠ 8. The whole is the number right before the trigger ("gồm", "bao gồm", "trong đó", "chia
+ra", ":"); the parts are the numbers listed after it, separated by commas, semicolons or "và".
+Parts must count the same kind of thing as the whole (persons, households, organisations …,
+money in any scale). A "còn lại"/"khác"/"…" part absorbs the remainder: then only parts above
+the whole are flagged. After "trong đó" the parts must look like a partition (roles or
+categories: "giáo viên", "nhân viên"; "trường Mầm non", "trường Tiểu học"), not overlapping
+attributes ("45 nữ, 30 đảng viên"), which are only checked not to exceed the whole; and a
+"trong đó" list is taken for complete only when closed by "và" ("…, 02 phó trưởng ban và 05 ủy
+viên") — "trong đó 20 đại biểu cấp tỉnh, 30 đại biểu cấp huyện" may leave parts out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from checks.context import Ctx, Sentence
+from checks.lexicon import (APPROX, ATTRIBUTE_WORDS, GENERIC_HEADS, PART_TRIGGERS, PARTITIONS,
+                            SUBSET_MARKERS)
+from checks.registry import make_flag, rule
+from checks.text import Mention, fold, same_kind, unit_head
+from checks.rules.totals import as_number
+from models.report import Severity
+
+_TRIGGER = re.compile(
+    r"(?<!\w)(" + "|".join(re.escape(t) for t in sorted(PART_TRIGGERS, key=len, reverse=True)) + r")(?!\w)\s*:?"
+    r"|:(?=\s)", re.IGNORECASE)
+_LEAD = re.compile(r"[\s:,\-–]*(?:(?:có|là|được|với|như sau|gồm)\s*:?\s*)*", re.IGNORECASE)
+_SEP = re.compile(r"\s*(,\s*và|;\s*và|,|;|và|cùng với)\s+", re.IGNORECASE)
+_RUN = re.compile(r"[^,;.:()\d…]{0,40}?(?=\s*(?:,|;|\(|…|\.\.\.|(?<!\w)và(?!\w)))|\s*\([^)]*\)")
+_ELLIPSIS = re.compile(r"\s*(?:\([^)]*\))?\s*(?:…|\.\.\.|v\.v)")
+_REST_START = re.compile(r"(?:số\s+)?(?:còn lại|các\s+(?:\w+\s+){0,4}?khác|khác|…|\.\.\.|v\.v)",
+                         re.IGNORECASE)
+
+
+@dataclass
+class Listing:
+    whole: Mention
+    parts: list[Mention]
+    trigger: str
+    rest: bool  # a "còn lại"/"khác"/"…" part absorbs the remainder
+    closed: bool = False  # "A, B và C": the list ends with "và"
+
+
+def listings(sentence: Sentence) -> list[Listing]:
+    s = sentence.text
+    ms = [m for m in sentence.mentions if not m.percent]
+    inside = _parenthesised(s)
+    out = []
+    for t in _TRIGGER.finditer(s):
+        if t.start() in inside:
+            continue
+        trig = fold(t.group(1) or ":")
+        before = [m for m in ms if m.end_unit <= t.start() and m.over is None and not m.numerator
+                  and m.start not in inside]
+        if not before:
+            continue
+        whole = before[-1]
+        gap = re.sub(r"\([^()]*\)", " ", s[whole.end_unit:t.start()])
+        if re.search(r"\d", gap) or len(gap.split()) > 6:
+            continue
+        parts, rest, closed = _parts(s, t.end(), ms)
+        if parts:
+            out.append(Listing(whole, parts, trig, rest, closed))
+    out.extend(_bracketed(s, ms))
+    return out
+
+
+def _bracketed(s: str, ms: list[Mention]) -> list[Listing]:
+    """A breakdown in brackets right after its whole: "Ban Chấp hành gồm 15 đồng chí (01 Chủ
+    tịch, 02 Phó Chủ tịch và 11 ủy viên)". The bracket must open on a number and hold nothing
+    but the listed parts; a note in brackets ("(tăng 12 hộ)", "(trong đó 3 nữ)") is no list."""
+    out = []
+    by_start = {m.start: m for m in ms}
+    for b in re.finditer(r"\(([^()]*)\)", s):
+        before = [m for m in ms if m.end_unit <= b.start() and m.over is None and not m.numerator]
+        if not before:
+            continue
+        whole = before[-1]
+        gap = s[whole.end_unit:b.start()]
+        if re.search(r"\d", gap) or len(gap.split()) > 2:
+            continue
+        first = _LEAD.match(s, b.start() + 1).end()
+        if first != b.start() + 1 or first not in by_start:
+            continue
+        parts, rest, closed = _parts(s, first, ms)
+        if not parts or any(p.start >= b.end() for p in parts) or re.search(
+                r"\d", s[parts[-1].end_unit:b.end()]):
+            continue
+        out.append(Listing(whole, parts, "(", rest, closed))
+    return out
+
+
+_LABEL = re.compile(r"[^\W\d_][^\d,;:.()…%]{0,30}?\s+$")
+
+
+def _labelled(s: str, p: int, ms: list[Mention]) -> Mention | None:
+    """A part written name first: "trong đó: cán bộ 11 người, công chức 14 người"."""
+    after = [m for m in ms if m.start > p]
+    # a duration may stand inside the name ("đào tạo dưới 3 tháng 5.720 người")
+    k = 0
+    while k < len(after) - 1 and after[k].kind == "time" and after[k + 1].kind != "time":
+        k += 1
+    nxt = after[k] if after else None
+    if nxt is None:
+        return None
+    text = s[p:nxt.start]
+    bare = text
+    for m in after[:k]:
+        bare = bare.replace(s[m.start:m.end], "#", 1)
+    limit = 4 + 4 * k  # a name with a duration in it is longer
+    if not _LABEL.fullmatch(bare.replace("#", "x")) or len(text.split()) > limit or _REST_START.match(text):
+        return None
+    label = fold(text)
+    if label.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "và", "còn", "trên", "gần"):
+        return None
+    return replace(nxt, extra={**nxt.extra, "label": label})
+
+
+def _parenthesised(s: str) -> set[int]:
+    """Offsets inside parentheses: "5.854 hồ sơ (4.679 … và 1.175 …), trong đó …" — the whole
+    before "trong đó" is 5.854, not the last number in the brackets (a list in brackets right after
+its whole is read by _bracketed)."""
+    out: set[int] = set()
+    for m in re.finditer(r"\([^()]*\)", s):
+        out.update(range(m.start(), m.end()))
+    return out
+
+
+def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool, bool]:
+    """The numbered parts listed from `pos`, whether a remainder part ends the list, and
+    whether the list is closed by "và" before its last part ("A, B và C")."""
+    parts: list[Mention] = []
+    seps: list[str] = []
+    by_start = {m.start: m for m in ms}
+    closed = lambda: bool(seps) and len(seps) >= len(parts) - 1 and "và" in fold(seps[len(parts) - 2])  # noqa: E731
+    while True:
+        p = _LEAD.match(s, pos).end()
+        m = by_start.get(p) or _labelled(s, p, ms)
+        if m is None or m.over is not None or m.numerator:
+            if seps and len(seps) >= len(parts):
+                seps.pop()  # a separator that led nowhere
+            return parts, bool(parts) and bool(_REST_START.match(s, p)), closed()
+        parts.append(m)
+        pos = m.end_unit
+        rest = bool(re.search(r"(?<!\w)khác(?!\w)", f"{m.unit} {m.tail}"))
+        run = _RUN.match(s, pos)  # the part's words may run on ("5 trường đạt chuẩn, …")
+        end = run.end() if run else pos
+        if _ELLIPSIS.match(s, end):
+            return parts, True, closed()
+        sep = _SEP.match(s, end)
+        if rest or not sep:
+            return parts, rest, closed()
+        seps.append(sep.group(1))
+        pos = sep.end()
+
+
+def _rounding(m: Mention) -> float:
+    """How far a written number may be from the exact one: half a unit of its last digit when
+    it has decimals ("1,5 tỷ" is 1,45 to 1,55 tỷ); whole numbers are taken as exact."""
+    dec = len(m.raw.partition(",")[2])
+    return 0.0 if dec == 0 else 0.5 * 10 ** -dec * m.scale
+
+
+def _approx(m: Mention) -> bool:
+    return m.qualifier is not None and m.qualifier in APPROX
+
+
+_COPULA = re.compile(r"^là\s+(.+?)(?:\s+(?:và|hoặc))?$")
+
+
+def _category(m: Mention) -> str | None:
+    """The kind a part is said to be with "là" ("2.980 thành viên là hộ gia đình" → "hộ gia
+    đình"): a category of the counted noun, when a short noun phrase with no verb in it."""
+    if m.unit[len(m.head):].strip():
+        return None
+    c = _COPULA.match(m.tail.strip())
+    if not c:
+        return None
+    what = c.group(1).strip()
+    ws = what.split()
+    if not ws or len(ws) > 4 or what in ATTRIBUTE_WORDS:
+        return None
+    if any(re.search(rf"(?<!\w){w}(?!\w)", what) for w in SUBSET_MARKERS + _VERBISH):
+        return None
+    return what
+
+
+_VERBISH = ("người", "tham", "tích cực", "thường xuyên", "trong", "ngoài", "từ", "trên", "dưới")
+
+
+def _name(m: Mention) -> str:
+    """What a part is: its name when written first ("cán bộ 11 người"), the category it is
+    said to be ("215 thành viên là cá nhân"), else its unit head."""
+    return m.extra.get("label") or _category(m) or m.head
+
+
+def _bare(m: Mention) -> bool:
+    """A part named as a category ("giáo viên", "thành viên là cá nhân"), not a described
+    subset ("hộ đạt …")."""
+    if _name(m) in ATTRIBUTE_WORDS:
+        return False
+    if _category(m) is not None:
+        return True
+    tail = (m.unit[len(m.head):] + " " + m.tail).strip()
+    return not any(re.match(rf"^(\w+\s)?{w}\b", tail) for w in SUBSET_MARKERS)
+
+
+def _known_partition(ls: Listing) -> bool:
+    return frozenset(_name(p) for p in ls.parts) in PARTITIONS
+
+
+def _partition(ls: Listing) -> bool:
+    if _known_partition(ls):
+        return True
+    names = [f"{p.extra.get('label', '')} {p.unit} {_category(p) or ''}" for p in ls.parts]
+    return len(ls.parts) >= 2 and all(_bare(p) for p in ls.parts) and len(set(names)) == len(names)
+
+
+def _compatible(whole: Mention, part: Mention) -> bool:
+    if "label" in part.extra and not part.unit:  # "nam 12, nữ 13": the name says the kind
+        kind = unit_head(part.extra["label"].split())[1]
+        return kind is not None and kind == whole.kind
+    return _same_units(whole, part)
+
+
+def _same_units(whole: Mention, part: Mention) -> bool:
+    if whole.kind in ("time", "percent", "measure") or part.kind in ("time", "percent"):
+        return whole.kind == part.kind == "measure" and whole.head == part.head
+    if whole.kind == "money" or part.kind == "money":
+        return whole.kind == part.kind == "money"
+    if not same_kind(whole, part):
+        return False
+    if whole.kind == "person" or whole.head in GENERIC_HEADS:
+        return True
+    return bool(set(whole.unit.split()) & set(part.unit.split()))
+
+
+def _written(p: Mention) -> str:
+    cat = _category(p)
+    return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit,
+                                f"là {cat}" if cat else None) if x)
+
+
+@rule("count_mismatch", Severity.WARNING, "Tổng và các phần liệt kê không khớp",
+      "A whole and its listed parts disagree")
+def count_mismatch(ctx: Ctx):
+    for s in ctx.sentences:
+        for ls in listings(s):
+            f = _check(ctx, s, ls)
+            if f is not None:
+                yield f
+
+
+def _check(ctx: Ctx, s: Sentence, ls: Listing):
+    w = ls.whole
+    if w.value is None or _approx(w) or any(p.value is None or _approx(p) for p in ls.parts):
+        return None
+    if not all(_compatible(w, p) for p in ls.parts):
+        return None
+    subset = ls.trigger.startswith("trong đó") and not _partition(ls)
+    if ls.trigger == ":" and len(ls.parts) < 2:
+        return None
+    total = sum(p.scaled for p in ls.parts)
+    whole = w.scaled
+    tol = 1e-6 * max(1.0, whole) + sum(_rounding(m) for m in ls.parts + [w])
+    computed = total / w.scale
+    parts_text = " + ".join(_written(p) for p in ls.parts)
+    if subset or len(ls.parts) < 2:
+        big = [p for p in ls.parts if p.scaled > whole + tol]
+        if not big:
+            return None
+        p = big[0]
+        computed = p.scaled / w.scale
+        variant = "exceeds"
+        parts_text = _written(p)
+    elif ls.rest or (ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)) or (
+            ls.trigger == "(" and not (ls.closed and _partition(ls))):
+        if total <= whole + tol:  # an open list may leave parts out
+            return None
+        variant = "exceeds"
+    else:
+        if abs(total - whole) <= tol:
+            return None
+        variant = "default"
+    return make_flag(
+        "count_mismatch", variant,
+        {"stated": w.raw, "unit": w.unit_text or w.unit, "computed": computed, "parts": parts_text},
+        section=s.section, stated=w.raw, computed=as_number(computed), expected=as_number(computed),
+        sentence=s.text, location=ctx.locate(s, w.raw),
+        evidence={"sentence": s.text, "whole": f"{w.raw} {w.unit_text or w.unit}".strip(),
+                  "parts": [_written(p) for p in ls.parts], "trigger": ls.trigger,
+                  "remainder_part": ls.rest, "mode": "subset" if subset else "complete"})

@@ -1,0 +1,91 @@
+"""malformed_number: a number not well formed by Vietnamese rules ("8.28"), in a cell or in prose.
+
+The suggestion comes from context when it can: a total whose rows add up to the digits read as
+one number, a body cell that its column total or its row implies; otherwise the reader's
+likeliest reading. A column that writes all its decimals with "." ("8.00", "7.50") follows a
+style, not a typo, and is not flagged cell by cell. In prose only counts are flagged ("8.28
+lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style decimal, not an error.
+"""
+from __future__ import annotations
+
+import re
+
+from checks.context import Ctx
+from checks.lexicon import COUNT_KINDS
+from checks.messages import num, suggestion_text
+from checks.registry import make_flag, rule
+from checks.rules.row_sums import group_rows
+from checks.tables_view import TableView, readings
+from checks.rules.totals import as_number, column_sums
+from models.report import Severity
+
+
+@rule("malformed_number", Severity.WARNING, "Số viết sai quy cách",
+      "A number not well formed by Vietnamese rules")
+def malformed_number(ctx: Ctx):
+    for t in ctx.tables:
+        for r in range(len(t.cells)):
+            for c in range(t.ncols):
+                if t.malformed(r, c) and t.columns[c].role not in ("label", "ordinal", "empty"):
+                    yield _cell_flag(t, r, c)
+    for s in ctx.sentences:
+        for m in s.mentions:
+            if not m.malformed or m.percent or m.kind not in COUNT_KINDS or m.suggestion is None:
+                continue
+            if m.suggestion != int(m.suggestion):
+                continue
+            text = suggestion_text(m.raw, m.suggestion, "số đếm không có phần thập phân",
+                                   "a count has no decimals")
+            yield make_flag(
+                "malformed_number", "default", {"stated": m.raw, "suggestion": m.suggestion},
+                section=s.section, stated=m.raw, expected=as_number(m.suggestion), suggestion=text,
+                sentence=s.text, location=ctx.locate(s, m.raw),
+                evidence={"sentence": s.text, "unit": m.unit})
+
+
+def _cell_flag(t: TableView, r: int, c: int):
+    n = t.nums[r][c]
+    value, why_vi, why_en = _suggest(t, r, c)
+    col = t.columns[c].header
+    return make_flag(
+        "malformed_number", "default", {"stated": n.raw, "suggestion": value},
+        section=t.rec.section, table=t.id, row=r, column=col, stated=n.raw,
+        expected=None if value is None else as_number(value),
+        suggestion=None if value is None else suggestion_text(n.raw, value, why_vi, why_en),
+        location=t.location(r, c), evidence={"row_label": t.label(r), "reason": why_en})
+
+
+def _suggest(t: TableView, r: int, c: int) -> tuple[float | None, str, str]:
+    n = t.nums[r][c]
+    if r == t.T:
+        fit = t.total_fit(c)
+        if fit is not None:
+            return fit[2], f"các dòng cộng lại bằng {num(fit[2])}", f"the rows add up to {num(fit[2])}"
+        sums = column_sums(t, c)
+        if sums:
+            s = sums[0][2]
+            return s, f"các dòng cộng lại bằng {num(s)}", f"the rows add up to {num(s)}"
+    elif t.T is not None and t.value(t.T, c) is not None:
+        others = [t.effective(x, c) for x in t.top_rows if x != r]
+        implied = t.value(t.T, c) - sum(v for v in others if v is not None)
+        if any(abs(implied - x) < 1e-6 for x in readings(n.raw)):
+            return implied, f"dòng tổng cho {num(implied)}", f"the column total implies {num(implied)}"
+    for g in t.groups:
+        if g.mode == "complete" and r in group_rows(t) and c in [g.whole] + g.parts:
+            others = [t.effective(r, p) for p in g.parts if p != c]
+            if c == g.whole:
+                implied = sum(v or 0 for v in others)
+            elif t.effective(r, g.whole) is not None:
+                implied = t.effective(r, g.whole) - sum(v or 0 for v in others)
+            else:
+                continue
+            if any(abs(implied - x) < 1e-6 for x in readings(n.raw)):
+                return implied, f"các ô trong dòng cho {num(implied)}", f"the row implies {num(implied)}"
+    others = [t.raw(x, c) for x in range(len(t.cells)) if x != r and t.value(x, c) is not None]
+    m = re.fullmatch(r"(\d+)\.(\d+)", n.raw.rstrip("%").strip())
+    dec = float(f"{m.group(1)}.{m.group(2)}") if m else None
+    if dec is not None and others and sum("," in o for o in others) * 2 >= len(others):
+        return dec, "cột này ghi số thập phân", "the column holds decimals"
+    if n.suggestion is None:
+        return None, "", ""
+    return n.suggestion, "đọc các chữ số thành một số", "the digits read as one number"

@@ -1,0 +1,190 @@
+"""row_sum_mismatch: within a row, parts that do not add up to their whole, or a part above it.
+
+Two shapes. Column groups (checks.tables_view.ColGroup): "Nam" + "Nữ" against "Tổng số" under
+one header, or the "Trong đó" columns after "Số hội viên". Parts are summed only when they are
+declared complete (a known partition such as Nam/Nữ, a "Chia ra" header, or every other row
+adding up); "Trong đó" parts are only checked not to exceed their whole. Row groups: a parent
+row ("Tổng số …") against its child rows, summed when the children are complete (they add up in
+the other columns of that row, or in the other parents of the table, or the last child takes
+the rest: "- Dịch vụ khác"), not when they follow "Trong đó" (unless closed by such a remainder
+row and adding up in another column); a child above its parent is always flagged.
+"""
+from __future__ import annotations
+
+import re
+
+from checks.context import Ctx
+from checks.lexicon import PARTITIONS
+from checks.registry import make_flag, rule
+from checks.tables_view import ColGroup, TableView
+from checks.text import fold
+from checks.rules.totals import as_number
+from models.report import Severity
+
+
+def _close(a: float, b: float, d: int = 0, n: int = 1) -> bool:
+    tol = 1e-6 if d == 0 else n * 0.5 * 10 ** -d + 1e-9
+    return abs(a - b) <= tol
+
+
+def group_rows(t: TableView) -> list[int]:
+    return t.body + ([t.T] if t.T is not None else [])
+
+
+def row_relation(t: TableView, g: ColGroup, r: int, override: dict[int, float] | None = None):
+    """(whole, parts sum, ok) for a complete group on row r; None when the row states no whole."""
+    ov = override or {}
+    val = lambda c: ov[c] if c in ov else t.effective(r, c)  # noqa: E731
+    w = val(g.whole)
+    pv = [val(p) for p in g.parts]
+    if w is None or all(v is None for v in pv):
+        return None
+    s = sum(v or 0 for v in pv)
+    d = max(t.decimals(c, [r]) for c in [g.whole] + g.parts)
+    return w, s, _close(w, s, d, len(g.parts))
+
+
+@rule("row_sum_mismatch", Severity.ERROR, "Các phần trong dòng không khớp tổng",
+      "Parts within a row do not add up to their total")
+def row_sum_mismatch(ctx: Ctx):
+    for t in ctx.tables:
+        yield from _column_groups(t)
+        yield from _row_groups(t)
+
+
+def _column_groups(t: TableView):
+    for g in t.groups:
+        whole_h = t.columns[g.whole].header
+        for r in group_rows(t):
+            rel = row_relation(t, g, r)
+            if rel is None:
+                continue
+            w, s, ok = rel
+            if g.mode == "complete":
+                if ok:
+                    continue
+                parts = " + ".join(f"{t.columns[p].leaf} {t.raw(r, p) or '0'}" for p in g.parts)
+                yield make_flag(
+                    "row_sum_mismatch", "sum",
+                    {"table": t.id, "row_label": t.label(r), "parts": parts, "computed": s,
+                     "column": whole_h, "stated": t.raw(r, g.whole)},
+                    section=t.rec.section, table=t.id, row=r, column=whole_h,
+                    stated=t.raw(r, g.whole), computed=as_number(s), expected=as_number(s),
+                    table_value=as_number(w), location=t.location(r, g.whole),
+                    evidence={"relation": "sum", "row_label": t.label(r), "whole_col": g.whole,
+                              "part_cols": g.parts, "whole": as_number(w),
+                              "parts": {t.columns[p].header: t.raw(r, p) for p in g.parts},
+                              "difference": as_number(w - s), "why_complete": g.why or g.mode})
+                continue
+            for p in g.parts:
+                if not (g.nested or t.shares_noun(g.whole, p) or t.declared_subset(p)):
+                    continue
+                v = t.effective(r, p)
+                if v is not None and w >= 0 and v > w and not _close(v, w, t.decimals(p, [r])):
+                    yield _exceeds(t, r, p, g.whole, w, "exceeds")
+
+
+def _exceeds(t: TableView, r: int, p: int, whole_col: int, w: float, variant: str,
+             parent_row: int | None = None):
+    col = t.columns[p].header
+    return make_flag(
+        "row_sum_mismatch", variant,
+        {"table": t.id, "row_label": t.label(r), "column": col, "stated": t.raw(r, p),
+         "whole": t.columns[whole_col].header if parent_row is None else t.label(parent_row),
+         "whole_value": w, "parent": t.label(parent_row) if parent_row is not None else ""},
+        section=t.rec.section, table=t.id, row=r, column=col, stated=t.raw(r, p),
+        expected=f"≤ {t.raw(parent_row, p) if parent_row is not None else t.raw(r, whole_col)}",
+        table_value=as_number(w), location=t.location(r, p),
+        evidence={"relation": variant, "row_label": t.label(r), "whole_col": whole_col,
+                  "part_cols": [p], "whole": as_number(w), "part": t.raw(r, p),
+                  "parent_row": parent_row})
+
+
+# --- parent rows and their children ---------------------------------------------------------
+
+_MARK = re.compile(r"^\s*([-+*•–]|[a-zđ]\)|\d+(\.\d+)*[.)]?)\s*")
+
+
+def _clean_label(s: str) -> str:
+    return _MARK.sub("", fold(s)).strip(" :.")
+
+
+def _of_which(t: TableView, parent: int, kids: list[int]) -> bool:
+    rows = list(range(parent, (min(kids) if kids else parent) + 1))
+    labels = [fold(t.label(r)) for r in rows] + [fold(t.label(k)) for k in kids[:1]]
+    return any("trong đó" in lab or lab.startswith(("tr.đó", "t.đó")) for lab in labels)
+
+
+def _kid_partition(t: TableView, kids: list[int]) -> bool:
+    return frozenset(_clean_label(t.label(k)) for k in kids) in PARTITIONS
+
+
+_REMAINDER = re.compile(r"^(?:số\s+)?còn lại\b|(?<!\w)khác$")
+
+
+def _kid_remainder(t: TableView, kids: list[int]) -> bool:
+    """The last child takes the rest ("- Dịch vụ khác", "Còn lại"): the children cover their parent."""
+    return len(kids) >= 2 and bool(_REMAINDER.search(_clean_label(t.label(kids[-1]))))
+
+
+def _row_groups(t: TableView):
+    kids_of = {p: [k for k in ks if k < len(t.body)] for p, ks in t.rec.children.items()
+               if p < len(t.body)}
+    qcols = t.quantity_columns()
+    rate = lambda r: any(w in fold(t.label(r)) for w in ("tỷ lệ", "tỉ lệ", "%", "bình quân"))  # noqa: E731
+    stats: dict[int, list[tuple[int, float, float, bool]]] = {}
+    table_agree = table_disagree = 0
+    for p, kids in kids_of.items():
+        kids = [k for k in kids if not rate(k)]
+        kids_of[p] = kids
+        if not kids or rate(p):
+            continue
+        rows = []
+        for c in qcols:
+            w = t.effective(p, c)
+            kv = [t.effective(k, c) for k in kids]
+            if w is None or all(v is None for v in kv):
+                continue
+            s = sum(v or 0 for v in kv)
+            ok = _close(w, s, t.decimals(c, [p] + kids), len(kids))
+            rows.append((c, w, s, ok))
+        stats[p] = rows
+        if not _of_which(t, p, kids):
+            table_agree += sum(1 for x in rows if x[3])
+            table_disagree += sum(1 for x in rows if not x[3])
+    for p, rows in stats.items():
+        kids = kids_of[p]
+        of_which = _of_which(t, p, kids)
+        agree = sum(1 for x in rows if x[3])
+        disagree = len(rows) - agree
+        # a list closed by a remainder row is complete; after "Trong đó" only when another
+        # column of the row bears that reading out
+        remainder = _kid_remainder(t, kids) and (not of_which or agree >= 1)
+        complete = _kid_partition(t, kids) or remainder or (not of_which and len(kids) >= 2 and (
+            (agree >= 2 and agree >= 2 * disagree)
+            or (table_agree >= 3 and table_agree >= 3 * table_disagree)))
+        if complete:
+            for c, w, s, ok in rows:
+                if ok:
+                    continue
+                col = t.columns[c].header
+                yield make_flag(
+                    "row_sum_mismatch", "children",
+                    {"table": t.id, "row_label": t.label(p), "column": col, "stated": t.raw(p, c),
+                     "computed": s},
+                    section=t.rec.section, table=t.id, row=p, column=col, stated=t.raw(p, c),
+                    computed=as_number(s), expected=as_number(s), table_value=as_number(w),
+                    location=t.location(p, c),
+                    evidence={"relation": "children", "row_label": t.label(p),
+                              "children": {t.label(k): t.raw(k, c) for k in kids},
+                              "child_rows": kids, "whole": as_number(w),
+                              "difference": as_number(w - s)})
+        for c, w, s, ok in rows:
+            if w < 0:
+                continue
+            for k in kids:
+                v = t.effective(k, c)
+                if v is not None and v > w and not _close(v, w, t.decimals(c, [k, p])):
+                    if complete and not ok:
+                        continue  # already flagged as a sum
+                    yield _exceeds(t, k, c, c, w, "child_exceeds", parent_row=p)

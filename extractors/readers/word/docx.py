@@ -1,0 +1,801 @@
+"""Read a Word 2007+ (.docx) file into a Document: paragraphs and tables in body order.
+
+The package is read directly (zip + lxml: the main part, styles, numbering), which is faster
+than python-docx and sees what python-docx hides. Two passes: the body is walked into plain
+records (runs with their effective bold/italic/font/size, automatic numbering labels, table
+grids with gridSpan/vMerge spans), then the legacy-encoding decoder, having seen every run of
+the document, decodes each run (extractors.readers.legacy) and the pydantic blocks are built.
+
+Details that matter on real files: w:softHyphen is kept as U+00AD (in TCVN3 text it is the
+letter "ư"; it is dropped from Unicode runs by the decoder); deleted revisions and hidden text
+are skipped; caps formatting is applied; text boxes become blocks after their anchor
+paragraph; nested tables are flattened into their cell; header/signature blocks are told from
+data tables (classify_table).
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import unescape as xml_unescape
+
+from lxml import etree
+
+from extractors.readers.common import clean_text, sha256_file
+from extractors.readers.legacy import Decoder
+from extractors.readers.word.numbering import Numbering
+from models.document import (
+    Alignment, Cell, Document, Format, Paragraph, Provenance, Source, Table, TableRole,
+)
+from models.errors import CorruptFileError, EmptyFileError, TooLargeError
+
+NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_STRICT_NS = b"http://purl.oclc.org/ooxml/wordprocessingml/main"
+W = "{%s}" % NS
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+VAL = W + "val"
+
+W_P, W_TBL, W_R, W_T, W_TR, W_TC = W + "p", W + "tbl", W + "r", W + "t", W + "tr", W + "tc"
+W_SDT, W_SDTCONTENT, W_CUSTOMXML = W + "sdt", W + "sdtContent", W + "customXml"
+W_PPR, W_RPR, W_TXBX = W + "pPr", W + "rPr", W + "txbxContent"
+
+MAX_PART_BYTES = 200 * 1024 * 1024  # a document.xml larger than this is a zip bomb, not a report
+
+_ALIGN = {"center": Alignment.CENTER, "right": Alignment.RIGHT, "end": Alignment.RIGHT,
+          "both": Alignment.JUSTIFY, "distribute": Alignment.JUSTIFY, "left": Alignment.LEFT,
+          "start": Alignment.LEFT}
+_OFF = {"0", "false", "off", "none"}
+# Containers whose runs belong to the paragraph, and those whose runs do not (deleted text).
+_RUN_CONTAINERS = {W + t for t in ("hyperlink", "ins", "smartTag", "customXml", "fldSimple", "dir",
+                                   "bdo", "moveTo", "sdtContent", "sdt")}
+_SKIP = {W + t for t in ("del", "moveFrom", "pPr", "rPr")}
+_BREAKS = {W + "br", W + "cr"}
+# Symbol-font glyphs Word stores as w:sym in U+F0xx: the common bullets and marks.
+_SYMBOLS = {0xB7: "•", 0xA7: "▪", 0xD8: "➢", 0xFC: "✓", 0xE0: "→", 0xF0: "⇨", 0x76: "❖",
+            0x6E: "■", 0xA8: "□", 0x2D: "-"}
+_STYLE_TAG = re.compile(rb"<w:style\b([^>]*)>")
+_STYLE_ATTR = re.compile(rb'w:(styleId|type|default)="([^"]*)"')
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True,
+                          remove_pis=True, huge_tree=True)
+
+
+def _on(el) -> bool | None:
+    """A w:b / w:i style toggle: None when absent."""
+    if el is None:
+        return None
+    return el.get(VAL, "1").lower() not in _OFF
+
+
+def _font(rfonts) -> str | None:
+    if rfonts is None:
+        return None
+    return rfonts.get(W + "ascii") or rfonts.get(W + "hAnsi") or rfonts.get(W + "cs") \
+        or rfonts.get(W + "eastAsia")
+
+
+def _half_points(el) -> float | None:
+    if el is None:
+        return None
+    v = el.get(VAL, "")
+    return int(v) / 2 if v.isdigit() else None
+
+
+# ------------------------------------------------------------------------------------------
+# Package
+# ------------------------------------------------------------------------------------------
+class _Package:
+    """The zip package: the main document part, and its styles and numbering parts."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+        except zipfile.BadZipFile as e:
+            raise CorruptFileError(path, f"damaged or truncated Word package ({e})") from e
+        except OSError as e:
+            raise CorruptFileError(path, f"cannot read Word package ({e})") from e
+        self.names = set(self.zip.namelist())
+        self.main = self._main_part()
+        rels = self._rels(self.main)
+        self.styles = rels.get("styles")
+        self.numbering = rels.get("numbering")
+
+    def _main_part(self) -> str:
+        for target, kind in self._rel_targets("_rels/.rels", ""):
+            if kind == "officeDocument" and target in self.names:
+                return target
+        if "word/document.xml" in self.names:
+            return "word/document.xml"
+        raise CorruptFileError(self.path, "Word package has no main document part")
+
+    def _rel_targets(self, rels_name: str, base: str):
+        if rels_name not in self.names:
+            return
+        root = self.xml(rels_name, required=False)
+        if root is None:
+            return
+        for rel in root:
+            target, kind = rel.get("Target", ""), rel.get("Type", "").rsplit("/", 1)[-1]
+            if rel.get("TargetMode") == "External" or not target:
+                continue
+            target = target.lstrip("/") if target.startswith("/") else \
+                posixpath.normpath(posixpath.join(base, target))
+            yield target, kind
+
+    def _rels(self, part: str) -> dict[str, str]:
+        base, name = posixpath.split(part)
+        out: dict[str, str] = {}
+        for target, kind in self._rel_targets(posixpath.join(base, "_rels", name + ".rels"), base):
+            out.setdefault(kind, target)
+        return out
+
+    def raw(self, name: str | None, required: bool = True) -> bytes | None:
+        """A part's bytes (strict-namespace documents mapped to the transitional namespace)."""
+        if not name or name not in self.names:
+            if required:
+                raise CorruptFileError(self.path, f"Word package is missing {name}")
+            return None
+        try:
+            info = self.zip.getinfo(name)
+            if info.file_size > MAX_PART_BYTES:
+                raise TooLargeError(self.path, f"{name} unpacks to {info.file_size >> 20} MB")
+            data = self.zip.read(name)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
+            raise CorruptFileError(self.path, f"damaged Word package: cannot unpack {name} ({e})") from e
+        if _STRICT_NS in data:
+            data = data.replace(_STRICT_NS, NS.encode())
+        return data
+
+    def xml(self, name: str | None, required: bool = True):
+        data = self.raw(name, required)
+        if data is None:
+            return None
+        try:
+            return etree.fromstring(data, _PARSER)
+        except etree.XMLSyntaxError as e:
+            if not required:
+                return None
+            raise CorruptFileError(self.path, f"damaged Word XML in {name} ({e})") from e
+
+
+# ------------------------------------------------------------------------------------------
+# Styles
+# ------------------------------------------------------------------------------------------
+@dataclass
+class _RunProps:
+    bold: bool | None = None
+    italic: bool | None = None
+    font: str | None = None
+    size: float | None = None
+    caps: bool | None = None
+    hidden: bool | None = None
+
+    def over(self, base: "_RunProps") -> "_RunProps":
+        """These properties, falling back to `base` where unset."""
+        return _RunProps(
+            base.bold if self.bold is None else self.bold,
+            base.italic if self.italic is None else self.italic,
+            base.font if self.font is None else self.font,
+            base.size if self.size is None else self.size,
+            base.caps if self.caps is None else self.caps,
+            base.hidden if self.hidden is None else self.hidden,
+        )
+
+
+_RPR_FIELDS = {W + "b": "bold", W + "i": "italic", W + "caps": "caps", W + "vanish": "hidden",
+               W + "specVanish": "hidden"}
+
+
+def _run_props(rpr) -> _RunProps:
+    """The properties set in a w:rPr (one pass over its children)."""
+    props = _RunProps()
+    if rpr is None:
+        return props
+    for el in rpr:
+        tag = el.tag
+        name = _RPR_FIELDS.get(tag)
+        if name is not None:
+            if name != "hidden" or not props.hidden:
+                setattr(props, name, el.get(VAL, "1").lower() not in _OFF)
+        elif tag == W + "rFonts":
+            props.font = _font(el)
+        elif tag == W + "sz":
+            props.size = _half_points(el)
+    return props
+
+
+def _border_visible(el) -> bool | None:
+    """A border element: visible line (True), explicitly none (False)."""
+    if el is None:
+        return None
+    return el.get(VAL, "") not in ("nil", "none", "")
+
+
+@dataclass
+class _Style:
+    name: str
+    kind: str
+    based_on: str | None
+    run: _RunProps
+    align: Alignment | None
+    num: tuple[str | None, int | None] | None  # (numId, ilvl) of its w:numPr
+    borders: dict[str, bool | None] = field(default_factory=dict)  # table styles
+
+
+class _Styles:
+    """styles.xml resolved through basedOn: run properties, alignment, numbering, borders.
+    A style is parsed only when first asked for (templates carry hundreds that are never used)."""
+
+    def __init__(self, root=None):
+        self.elements: dict[str, object] = {}  # styleId → element, or (start, end) in self._data
+        self.kinds: dict[str, str] = {}
+        self.defaults = _RunProps()
+        self.default_para: str | None = None
+        self.default_table: str | None = None
+        self._parsed: dict[str, _Style | None] = {}
+        self._resolved: dict[str, _Style | None] = {}
+        self._data = b""
+        self._wrap = (b"", b"")
+        if root is None:
+            return
+        dd = root.find(W + "docDefaults")
+        if dd is not None:
+            self.defaults = _run_props(dd.find(f"{W}rPrDefault/{W}rPr"))
+        for st in root.iterchildren(W + "style"):
+            sid = st.get(W + "styleId")
+            if sid is None:
+                continue
+            self._add(sid, st, st.get(W + "type", "paragraph"), st.get(W + "default"))
+
+    def _add(self, sid: str, element, kind: str, default: str | None) -> None:
+        self.elements[sid] = element
+        self.kinds[sid] = kind
+        if default in ("1", "true", "on"):
+            if kind == "paragraph":
+                self.default_para = sid
+            elif kind == "table":
+                self.default_table = sid
+
+    @classmethod
+    def from_bytes(cls, data: bytes | None) -> "_Styles":
+        """Index styles.xml without parsing it whole: templates carry a 350 KB styles part of
+        which a report uses a handful. Each w:style is located by its start tag and parsed when
+        first used. Falls back to a full parse when the part does not use the w: prefix."""
+        if not data:
+            return cls()
+        head = data.find(b"<w:styles")
+        if head < 0 or b'xmlns:w="' + NS.encode() + b'"' not in data[head:data.find(b">", head)]:
+            try:
+                return cls(etree.fromstring(data, _PARSER))
+            except etree.XMLSyntaxError:
+                return cls()
+        self = cls()
+        self._data = data
+        self._wrap = (data[head:data.find(b">", head)].rstrip(b"/") + b">", b"</w:styles>")
+        a = data.find(b"<w:docDefaults")
+        if a >= 0:
+            b = data.find(b"</w:docDefaults>", a)
+            dd = self._fragment(a, b + len(b"</w:docDefaults>")) if b > 0 else None
+            if dd is not None:
+                self.defaults = _run_props(dd.find(f"{W}rPrDefault/{W}rPr"))
+        for m in _STYLE_TAG.finditer(data):
+            attrs = {k.decode(): xml_unescape(v.decode("utf-8", "replace"))
+                     for k, v in _STYLE_ATTR.findall(m.group(1))}
+            sid = attrs.get("styleId")
+            if sid is None:
+                continue
+            if m.group(1).endswith(b"/"):
+                end = m.end()
+            else:
+                end = data.find(b"</w:style>", m.end())
+                if end < 0:
+                    continue
+                end += len(b"</w:style>")
+            self._add(sid, (m.start(), end), attrs.get("type", "paragraph"), attrs.get("default"))
+        return self
+
+    def _fragment(self, start: int, end: int):
+        try:
+            return etree.fromstring(self._wrap[0] + self._data[start:end] + self._wrap[1], _PARSER)[0]
+        except (etree.XMLSyntaxError, IndexError):
+            return None
+
+    def name(self, sid: str | None) -> str | None:
+        st = self._parse(sid)
+        return st.name if st else None
+
+    def _parse(self, sid: str | None) -> _Style | None:
+        if not sid or sid not in self.elements:
+            return None
+        if sid in self._parsed:
+            return self._parsed[sid]
+        st = self.elements[sid]
+        if isinstance(st, tuple):
+            st = self._fragment(*st)
+            if st is None:
+                self._parsed[sid] = None
+                return None
+        name_el, based = st.find(W + "name"), st.find(W + "basedOn")
+        ppr = st.find(W_PPR)
+        align = num = None
+        if ppr is not None:
+            jc = ppr.find(W + "jc")
+            align = _ALIGN.get(jc.get(VAL, "")) if jc is not None else None
+            npr = ppr.find(W + "numPr")
+            if npr is not None:
+                nid, il = npr.find(W + "numId"), npr.find(W + "ilvl")
+                num = (nid.get(VAL) if nid is not None else None,
+                       int(il.get(VAL)) if il is not None and il.get(VAL, "").isdigit() else None)
+        borders = {}
+        tb = st.find(f"{W}tblPr/{W}tblBorders")
+        if tb is not None:
+            borders = {el.tag[len(W):]: _border_visible(el) for el in tb}
+        parsed = _Style(
+            name=name_el.get(VAL) if name_el is not None else sid,
+            kind=st.get(W + "type", "paragraph"),
+            based_on=based.get(VAL) if based is not None else None,
+            run=_run_props(st.find(W_RPR)), align=align, num=num, borders=borders)
+        self._parsed[sid] = parsed
+        return parsed
+
+    def get(self, sid: str | None, depth: int = 0) -> _Style | None:
+        """The style with everything inherited through basedOn filled in."""
+        if not sid:
+            return None
+        if sid in self._resolved:
+            return self._resolved[sid]
+        st = self._parse(sid)
+        if st is None:
+            return None
+        parent = self.get(st.based_on, depth + 1) if st.based_on and depth < 20 else None
+        if parent is not None:
+            st = _Style(name=st.name, kind=st.kind, based_on=st.based_on,
+                        run=st.run.over(parent.run), align=st.align or parent.align,
+                        num=st.num if st.num is not None else parent.num,
+                        borders={**parent.borders, **st.borders})
+        self._resolved[sid] = st
+        return st
+
+    def numbering_styles(self) -> dict[str, str]:
+        """Numbering style id → numId (for abstractNum numStyleLink)."""
+        out = {}
+        for sid, kind in self.kinds.items():
+            if kind == "numbering":
+                st = self.get(sid)
+                if st and st.num and st.num[0]:
+                    out[sid] = st.num[0]
+        return out
+
+
+# ------------------------------------------------------------------------------------------
+# First pass: plain records
+# ------------------------------------------------------------------------------------------
+@dataclass
+class _P:
+    runs: list[tuple[str, bool, bool, str | None, bool]]  # text, bold, italic, font, caps
+    sizes: dict[float, int]
+    align: Alignment | None
+    style: str | None
+    label: str | None
+    prov: dict
+
+
+@dataclass
+class _C:
+    row: int
+    col: int
+    col_span: int
+    paras: list[_P]
+    row_span: int = 1
+
+
+@dataclass
+class _T:
+    n_rows: int
+    n_cols: int
+    cells: list[_C]
+    bordered: bool | None
+    prov: dict
+
+
+class _Walker:
+    def __init__(self, pkg: _Package):
+        self.pkg = pkg
+        self.styles = _Styles.from_bytes(pkg.raw(pkg.styles, required=False))
+        self.numbering = Numbering(pkg.xml(pkg.numbering, required=False),
+                                   self.styles.numbering_styles())
+        self.blocks: list[_P | _T] = []
+        self._style_cache: dict[str | None, tuple[_Style | None, _RunProps]] = {}
+        self.n_par = 0
+        self.n_tbl = 0
+
+    # -- body ------------------------------------------------------------------------------
+    def walk(self) -> list[_P | _T]:
+        root = self.pkg.xml(self.pkg.main)
+        body = root.find(W + "body")
+        if body is None:
+            raise CorruptFileError(self.pkg.path, "Word document has no body")
+        self._blocks(body, top=True)
+        return self.blocks
+
+    def _blocks(self, parent, top: bool) -> None:
+        for el in parent:
+            tag = el.tag
+            if tag == W_P:
+                bi = len(self.blocks)
+                prov = {"block": bi, "paragraph": self.n_par if top else None}
+                para = self.paragraph(el, prov)
+                if top:
+                    self.n_par += 1
+                if para.runs and "".join(r[0] for r in para.runs).strip():
+                    self.blocks.append(para)
+                for box in self._text_boxes(el):
+                    self._blocks(box, top=False)
+            elif tag == W_TBL:
+                bi = len(self.blocks)
+                self.blocks.append(self.table(el, {"block": bi, "table": self.n_tbl}))
+                self.n_tbl += 1
+            elif tag in (W_SDT, W_CUSTOMXML, W_SDTCONTENT):
+                inner = el.find(W_SDTCONTENT) if tag == W_SDT else el
+                if inner is not None:
+                    self._blocks(inner, top)
+
+    @staticmethod
+    def _text_boxes(p):
+        """Text-box contents anchored in a paragraph, once each (not the VML fallback copy)."""
+        for box in p.iter(W_TXBX):
+            anc = box.getparent()
+            while anc is not None and anc is not p:
+                if anc.tag == MC + "Fallback":
+                    break
+                anc = anc.getparent()
+            else:
+                yield box
+
+    # -- paragraphs ------------------------------------------------------------------------
+    def paragraph(self, p, prov: dict) -> _P:
+        ppr = p.find(W_PPR)
+        style_id = align = None
+        num_id = ilvl = None
+        if ppr is not None:
+            ps = ppr.find(W + "pStyle")
+            style_id = ps.get(VAL) if ps is not None else None
+            jc = ppr.find(W + "jc")
+            if jc is not None:
+                align = _ALIGN.get(jc.get(VAL, ""))
+            npr = ppr.find(W + "numPr")
+            if npr is not None:
+                nid, il = npr.find(W + "numId"), npr.find(W + "ilvl")
+                num_id = nid.get(VAL) if nid is not None else None
+                if il is not None and il.get(VAL, "").isdigit():
+                    ilvl = int(il.get(VAL))
+        style, base = self._para_style(style_id or self.styles.default_para)
+        if align is None and style is not None:
+            align = style.align
+        # numbering: direct numPr, else the paragraph style's
+        if num_id is None and style is not None and style.num is not None:
+            num_id = style.num[0]
+            if ilvl is None:
+                ilvl = style.num[1]
+            if ilvl is None and num_id:
+                ilvl = self.numbering.level_for_style(num_id, style_id or self.styles.default_para)
+        label = self.numbering.label(num_id, ilvl) if num_id else None
+
+        runs: list[tuple[str, bool, bool, str | None, bool]] = []
+        sizes: dict[float, int] = {}
+        for r in self._runs(p):
+            text = self._run_text(r)
+            if not text:
+                continue
+            rpr = r.find(W_RPR)
+            props = base
+            if rpr is not None:
+                own = _run_props(rpr)
+                rs = rpr.find(W + "rStyle")
+                cst = self.styles.get(rs.get(VAL)) if rs is not None else None
+                props = own.over(cst.run.over(base)) if cst else own.over(base)
+            if props.hidden:
+                continue
+            runs.append((text, bool(props.bold), bool(props.italic), props.font, bool(props.caps)))
+            if props.size:
+                sizes[props.size] = sizes.get(props.size, 0) + len(text)
+        return _P(runs=runs, sizes=sizes, align=align,
+                  style=self.styles.name(style_id),
+                  label=label, prov=prov)
+
+    def _para_style(self, sid: str | None) -> tuple[_Style | None, _RunProps]:
+        """A paragraph style and the run properties it gives (cached)."""
+        hit = self._style_cache.get(sid)
+        if hit is None:
+            style = self.styles.get(sid)
+            hit = (style, style.run.over(self.styles.defaults) if style else self.styles.defaults)
+            self._style_cache[sid] = hit
+        return hit
+
+    def _runs(self, parent):
+        for el in parent:
+            tag = el.tag
+            if tag == W_R:
+                yield el
+            elif tag in _RUN_CONTAINERS:
+                yield from self._runs(el)
+            elif tag == MC + "AlternateContent":
+                choice = el.find(MC + "Choice")
+                if choice is not None:
+                    yield from self._runs(choice)
+
+    @staticmethod
+    def _run_text(r) -> str:
+        out = []
+        for ch in r:
+            tag = ch.tag
+            if tag == W_T:
+                out.append(ch.text or "")
+            elif tag == W + "tab" or tag == W + "ptab":
+                out.append("\t")
+            elif tag in _BREAKS:
+                out.append("\n")
+            elif tag == W + "softHyphen":
+                out.append("\u00ad")
+            elif tag == W + "noBreakHyphen":
+                out.append("-")
+            elif tag == W + "sym":
+                try:
+                    code = int(ch.get(W + "char", ""), 16)
+                except ValueError:
+                    continue
+                code = code - 0xF000 if code >= 0xF000 else code
+                out.append(_SYMBOLS.get(code, ""))
+        return "".join(out)
+
+    # -- tables ----------------------------------------------------------------------------
+    def table(self, tbl, prov: dict) -> _T:
+        grid_cols = 0
+        grid = tbl.find(W + "tblGrid")
+        if grid is not None:
+            grid_cols = sum(1 for g in grid if g.tag == W + "gridCol")
+        tbl_borders = self._table_borders(tbl)
+        cells: list[_C] = []
+        open_v: dict[int, _C] = {}
+        n_cols = grid_cols
+        rows = list(self._children(tbl, W_TR))
+        visible = total = 0
+        for ri, tr in enumerate(rows):
+            col = 0
+            trpr = tr.find(W + "trPr")
+            if trpr is not None:
+                gb = trpr.find(W + "gridBefore")
+                if gb is not None and gb.get(VAL, "0").isdigit():
+                    col = int(gb.get(VAL))
+            prev: _C | None = None
+            for tc in self._children(tr, W_TC):
+                tcpr = tc.find(W + "tcPr")
+                span, vmerge, hmerge, tc_borders = 1, None, None, None
+                if tcpr is not None:
+                    gs = tcpr.find(W + "gridSpan")
+                    if gs is not None and gs.get(VAL, "1").isdigit():
+                        span = max(1, int(gs.get(VAL)))
+                    vm = tcpr.find(W + "vMerge")
+                    if vm is not None:
+                        vmerge = vm.get(VAL, "continue")
+                    hm = tcpr.find(W + "hMerge")
+                    if hm is not None:
+                        hmerge = hm.get(VAL, "continue")
+                    tc_borders = tcpr.find(W + "tcBorders")
+                total += 1
+                visible += self._cell_bordered(tc_borders, tbl_borders)
+                if hmerge == "continue" and prev is not None:
+                    prev.col_span += span
+                    col += span
+                    continue
+                if vmerge == "continue" and col in open_v and open_v[col].col_span == span:
+                    top = open_v[col]
+                    top.row_span = ri - top.row + 1
+                    col += span
+                    continue
+                paras = self._cell_paragraphs(tc, {"block": prov["block"], "table": prov["table"],
+                                                   "row": ri, "col": col})
+                cell = _C(row=ri, col=col, col_span=span, paras=paras)
+                cells.append(cell)
+                for c in range(col, col + span):
+                    open_v.pop(c, None)
+                if vmerge == "restart":
+                    open_v[col] = cell
+                prev = cell
+                col += span
+            n_cols = max(n_cols, col)
+        bordered = (visible / total >= 0.5) if total else None
+        return _T(n_rows=len(rows), n_cols=n_cols, cells=cells, bordered=bordered, prov=prov)
+
+    def _children(self, parent, tag):
+        """Child elements with `tag`, looking through sdt/customXml wrappers."""
+        for el in parent:
+            if el.tag == tag:
+                yield el
+            elif el.tag == W_SDT:
+                content = el.find(W_SDTCONTENT)
+                if content is not None:
+                    yield from self._children(content, tag)
+            elif el.tag == W_CUSTOMXML:
+                yield from self._children(el, tag)
+
+    def _cell_paragraphs(self, tc, prov: dict) -> list[_P]:
+        out: list[_P] = []
+        for el in tc:
+            if el.tag == W_P:
+                out.append(self.paragraph(el, dict(prov)))
+            elif el.tag == W_TBL:  # a nested table: its paragraphs, row by row, join the cell
+                for tr in self._children(el, W_TR):
+                    for inner in self._children(tr, W_TC):
+                        out.extend(self._cell_paragraphs(inner, prov))
+            elif el.tag in (W_SDT, W_CUSTOMXML):
+                content = el.find(W_SDTCONTENT) if el.tag == W_SDT else el
+                if content is not None:
+                    out.extend(self._cell_paragraphs(content, prov))
+        return out
+
+    def _table_borders(self, tbl) -> dict[str, bool | None]:
+        tblpr = tbl.find(W + "tblPr")
+        borders: dict[str, bool | None] = {}
+        style_id = None
+        if tblpr is not None:
+            st = tblpr.find(W + "tblStyle")
+            style_id = st.get(VAL) if st is not None else None
+        style = self.styles.get(style_id or self.styles.default_table)
+        if style is not None:
+            borders.update(style.borders)
+        if tblpr is not None:
+            tb = tblpr.find(W + "tblBorders")
+            if tb is not None:
+                borders.update({el.tag[len(W):]: _border_visible(el) for el in tb})
+        return borders
+
+    @staticmethod
+    def _cell_bordered(tc_borders, tbl_borders: dict[str, bool | None]) -> int:
+        """1 when the cell shows at least two border lines (its own, else the table's)."""
+        own: dict[str, bool] = {}
+        if tc_borders is not None:
+            for el in tc_borders:
+                own[el.tag[_WLEN:]] = el.get(VAL, "") not in ("nil", "none", "")
+        n = 0
+        for side, inner in _SIDES:
+            v = own.get(side)
+            if v is None:
+                v = tbl_borders.get(side) or tbl_borders.get(inner)
+            if v:
+                n += 1
+                if n >= 2:
+                    return 1
+        return 0
+
+
+_WLEN = len(W)
+_SIDES = (("top", "insideH"), ("bottom", "insideH"), ("left", "insideV"), ("right", "insideV"),
+          ("start", "insideV"), ("end", "insideV"))
+
+
+# ------------------------------------------------------------------------------------------
+# Second pass: decode and build the model
+# ------------------------------------------------------------------------------------------
+def _all_runs(records):
+    for rec in records:
+        if isinstance(rec, _P):
+            yield from rec.runs
+        else:
+            for c in rec.cells:
+                for p in c.paras:
+                    yield from p.runs
+
+
+def _build_paragraph(rec: _P, decoder: Decoder) -> Paragraph:
+    runs = [decoder.make_run(t, b, i, f) for t, b, i, f, _ in rec.runs]
+    for run, raw in zip(runs, rec.runs):
+        if raw[4]:  # caps formatting shows the (decoded) text in capitals
+            run.text = run.text.upper()
+    text = clean_text("".join(r.text for r in runs))
+    label = unicodedata.normalize("NFC", rec.label) if rec.label else None
+    return Paragraph(
+        text=text, runs=runs, alignment=rec.align, list_label=label, style=rec.style,
+        font_size=max(rec.sizes, key=rec.sizes.get) if rec.sizes else None,
+        provenance=Provenance(**rec.prov),
+    )
+
+
+def _build_table(rec: _T, decoder: Decoder) -> Table:
+    cells = []
+    for c in rec.cells:
+        paras = [_build_paragraph(p, decoder) for p in c.paras]
+        cells.append(Cell(
+            row=c.row, col=c.col, row_span=c.row_span, col_span=c.col_span,
+            text=" ".join(p.full_text for p in paras if p.text or p.list_label),
+            paragraphs=paras,
+            provenance=Provenance(block=rec.prov["block"], table=rec.prov["table"], row=c.row, col=c.col),
+        ))
+    table = Table(n_rows=rec.n_rows, n_cols=rec.n_cols, cells=cells, bordered=rec.bordered,
+                  provenance=Provenance(**rec.prov))
+    table.role = classify_table(table)
+    return table
+
+
+# ------------------------------------------------------------------------------------------
+# Table roles
+# ------------------------------------------------------------------------------------------
+def _fold(text: str) -> str:
+    """Upper case, "HOÀ" = "HÒA" (old and new tone placement), dashes and spaces folded."""
+    t = unicodedata.normalize("NFC", text).upper()
+    t = t.replace("OÀ", "ÒA").replace("OÁ", "ÓA").replace("OẢ", "ỎA").replace("OÃ", "ÕA") \
+        .replace("OẠ", "ỌA").replace("UỶ", "ỦY").replace("UÝ", "ÚY")
+    t = re.sub(r"[\u2010-\u2015\-]+", "-", t)
+    return re.sub(r"\s+", " ", t)
+
+
+_MOTTO = re.compile(r"CỘNG HÒA XÃ HỘI CHỦ NGHĨA|ĐỘC LẬP ?- ?TỰ DO ?- ?HẠNH PHÚC")
+_LAYOUT_LINE = re.compile(
+    r"^(NƠI NHẬN|KÍNH GỬI)\b"                                   # distribution list, addressee
+    r"|^(T\.? ?M|K\.? ?T|T\.? ?L|T\.? ?U\.? ?Q|Q)\. ?\S"        # signing on behalf: TM. KT. TL. TUQ. Q.
+    r"|^(PHÓ )?(CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG BAN|TRƯỞNG PHÒNG|BÍ THƯ|HIỆU TRƯỞNG|CHÁNH VĂN PHÒNG"
+    r"|THỦ TRƯỞNG|TỔNG GIÁM ĐỐC|CHỦ NHIỆM|NGƯỜI LẬP|KẾ TOÁN TRƯỞNG)\b"
+    r"|^SỐ ?: ?\S*/"                                             # document number "Số: 12/BC-…"
+    r"|, NGÀY .{0,6} THÁNG .{0,6} NĂM \d"                         # place and date line
+)
+_NUMERIC = re.compile(r"^[\d\s.,%()+\-–/]*\d[\d\s.,%()+\-–/]*$")
+# Column headings of a statistics table ("STT | Nội dung | Số lượng | Ghi chú").
+_HEADING = re.compile(r"^(S\.?TT|TT|SỐ TT|NỘI DUNG|CHỈ TIÊU|CÁC CHỈ TIÊU|ĐƠN VỊ( TÍNH)?|ĐVT|SỐ LƯỢNG"
+                      r"|GHI CHÚ|KẾT QUẢ|TỶ LỆ.*|NĂM \d{4}.*|KẾ HOẠCH.*|THỰC HIỆN.*|TÊN .{2,40})$")
+
+
+def classify_table(t: Table) -> TableRole:
+    """LAYOUT for header and signature blocks laid out in a table, DATA otherwise.
+
+    Layout: at most 3 columns and either a layout line (national motto, "Nơi nhận", "TM."/"KT."
+    signing, a signer's title, "Số: …/…", a place-and-date line) or, without borders, little
+    that is numeric and no row of column headings ("STT", "Nội dung", "Số lượng"…). A bordered
+    table, or one whose cells are largely numbers, is data."""
+    texts = [c.text for c in t.cells if c.text.strip()]
+    if not texts:
+        return TableRole.LAYOUT
+    numeric = sum(1 for x in texts if _NUMERIC.match(x)) / len(texts)
+    if t.n_cols > 3:
+        return TableRole.DATA
+    lines = [_fold(p.full_text) for c in t.cells for p in c.paragraphs if p.text.strip()]
+    marker = any(_MOTTO.search(x) or _LAYOUT_LINE.search(x) for x in lines)
+    if marker and (not t.bordered or numeric < 0.2):
+        return TableRole.LAYOUT
+    headings = sum(1 for c in t.cells if c.row == 0 and _HEADING.match(_fold(c.text).strip()))
+    headed = t.n_rows >= 2 and headings >= 2
+    if t.bordered is False and numeric < 0.2 and t.n_rows <= 12 and not headed:
+        return TableRole.LAYOUT
+    return TableRole.DATA
+
+
+# ------------------------------------------------------------------------------------------
+def read_docx(path: str | Path, fmt: Format = Format.DOCX) -> Document:
+    """Read a .docx (or a converted .doc, with fmt=Format.DOC) into a Document."""
+    p = Path(path)
+    if p.stat().st_size == 0:
+        raise EmptyFileError(p, "empty file (0 bytes)")
+    pkg = _Package(p)
+    try:
+        records = _Walker(pkg).walk()
+    finally:
+        pkg.zip.close()
+    decoder = Decoder((r[0], r[3]) for r in _all_runs(records))
+    blocks: list = []
+    for rec in records:
+        blocks.append(_build_paragraph(rec, decoder) if isinstance(rec, _P) else _build_table(rec, decoder))
+    for i, b in enumerate(blocks):
+        b.provenance.block = i
+        if isinstance(b, Table):
+            for c in b.cells:
+                c.provenance.block = i
+                for para in c.paragraphs:
+                    para.provenance.block = i
+    return Document(
+        source=Source(path=str(p), sha256=sha256_file(p), format=fmt, size=p.stat().st_size,
+                      encoding=decoder.encoding()),
+        blocks=blocks,
+    )
