@@ -119,7 +119,7 @@ NOT_LABEL_COMPOUNDS = ("trung cấp", "sơ cấp", "cao cấp", "thượng cấp
                        "trọng điểm", "thí điểm", "thời điểm", "đa số", "thiểu số", "dân số")
 # The largest number a calendar label can carry ("tháng 12", "quý 4"): a larger one before a
 # counted noun is a quantity ("đào tạo dưới 3 tháng 572 người" is not month 572).
-LABEL_MAX = {"tháng": 12, "quý": 4, "ngày": 31, "tuần": 53, "học kỳ": 3, "kỳ": 12}
+LABEL_MAX = {"tháng": 12, "quý": 4, "ngày": 31, "tuần": 53, "học kỳ": 3, "kỳ": 12, "năm": 10}
 
 # Context that makes a percentage a rate of completion or change, which may exceed 100.
 RATE_CONTEXT = ("kế hoạch", "kh", "chỉ tiêu", "dự toán", "mục tiêu", "so với", "so cùng kỳ",
@@ -163,3 +163,48 @@ WHOLE_LEAVES = ("tổng số", "tổng", "tổng cộng", "cộng", "ts", "số 
 OF_WHICH_HEADERS = ("trong đó", "trong đó:", "trong đó có", "tr.đó", "tr. đó", "t.đó")
 BREAKDOWN_HEADERS = ("chia ra", "chia theo", "gồm", "bao gồm", "phân theo", "chia ra:")
 AVERAGE_LABELS = ("bình quân", "trung bình", "tỷ lệ", "tỉ lệ")
+
+# Stock and flow (balance_mismatch) -------------------------------------------------------------
+# opening + inflows − outflows = closing. A phrase in a column header, a row name or the words
+# around a number in prose gives the number its role; "stock" ("số dư", "dư nợ") is an opening
+# at the start of a balance and a closing after its flows. Neutral phrases contain a role word
+# without its meaning ("học sinh", "chi bộ", "6 tháng đầu năm") and block it.
+BALANCE_ROLES: dict[str, tuple[str, ...]] = {
+    "open": ("đầu kỳ", "đầu kì", "đầu năm", "đầu năm học", "đầu quý", "đầu tháng", "đầu đợt",
+             "đầu khóa", "đầu khoá", "tồn đầu", "tồn đầu kỳ", "dư đầu", "dư đầu kỳ", "số dư đầu",
+             "cũ chuyển qua", "cũ chuyển sang", "chuyển sang", "kỳ trước chuyển sang",
+             "năm trước chuyển sang", "kỳ trước chuyển qua", "năm trước chuyển qua", "tồn cũ",
+             "số cũ", "tồn kỳ trước", "mang sang", "số đầu năm", "số đầu kỳ"),
+    "close": ("cuối kỳ", "cuối kì", "cuối năm", "cuối năm học", "cuối quý", "cuối tháng", "cuối đợt",
+              "tồn cuối", "tồn cuối kỳ", "dư cuối", "dư cuối kỳ", "số dư cuối", "hiện có", "hiện còn",
+              "còn lại", "hiện đang", "đến nay", "đến ngày", "tính đến", "đến thời điểm", "đến cuối",
+              "tồn quỹ", "chuyển sang kỳ sau", "chuyển kỳ sau", "chuyển sang năm sau", "chuyển năm sau",
+              "hiện nay", "còn", "số cuối năm", "số cuối kỳ", "đang giải quyết", "chưa giải quyết",
+              "tồn đọng"),
+    "stock": ("số dư", "dư nợ", "tồn", "tồn kho", "nguồn vốn", "số dư quỹ"),
+    "in": ("kết nạp", "kết nạp mới", "tiếp nhận", "tiếp nhận mới", "chuyển đến", "chuyển về",
+           "nhận", "nhận mới", "mới", "tăng", "tăng thêm", "tăng mới", "thu", "thu được", "tổng thu",
+           "thu vào", "cho vay", "cho vay mới", "giải ngân", "nhập", "nhập kho", "tuyển mới",
+           "tuyển sinh", "tuyển dụng", "phát sinh", "bổ sung", "đóng góp", "vận động được",
+           "thụ lý mới", "tạm giam mới", "tạm giữ mới", "phát triển", "sinh", "tiếp nhận thêm",
+           "vào viện", "nhập viện", "nhận thêm", "thu thêm", "phát sinh tăng"),
+    "out": ("chuyển đi", "giảm", "giảm đi", "trưởng thành", "từ trần", "tử vong", "chết", "qua đời",
+            "bỏ học", "thôi học", "nghỉ học", "xóa tên", "xoá tên", "khai trừ", "ra khỏi", "ra đảng",
+            "chi", "tổng chi", "chi ra", "chi hỗ trợ", "thu hồi", "trả nợ", "giải quyết",
+            "đã giải quyết", "xuất", "xuất kho", "tái hòa nhập", "tái hoà nhập", "hết hạn",
+            "hết thời hạn", "trở về", "chuyển cơ sở khác", "chuyển trường", "ra trường", "thanh lý",
+            "trả tự do", "nghỉ hưu", "nghỉ việc", "thôi việc", "chuyển công tác", "bàn giao",
+            "chuyển thi hành án", "đình chỉ", "chi phí", "chi trả", "ra viện", "xuất viện",
+            "chuyển viện", "chuyển tuyến", "chuyển ra", "chuyển khỏi", "thu nợ", "thu hồi nợ",
+            "trả nợ gốc", "phát sinh giảm"),
+}
+BALANCE_NEUTRAL = ("học sinh", "sinh viên", "sinh hoạt", "sinh sống", "sinh kế", "sinh thái",
+                   "chi bộ", "chi hội", "chi đoàn", "chi nhánh", "chi tiết", "chi cục",
+                   "thu nhập", "thu hoạch", "thu gom", "thu hút", "thu thập", "thu hẹp", "tăng cường",
+                   "tăng trưởng", "giảm nghèo", "giảm thiểu", "đổi mới", "làm mới", "xây mới",
+                   "mới đây", "mới nhất", "tháng đầu năm", "tháng cuối năm", "quý đầu năm",
+                   "còn thấp", "còn hạn chế", "còn nhiều", "vẫn còn", "còn tồn tại", "tồn tại",
+                   "nhận thức", "nhận xét", "nhận định", "còn sống",
+                   "xuất sắc", "xuất khẩu", "sản xuất", "đề xuất", "xuất hiện", "phát triển kinh tế",
+                   "nhập ngũ", "nhập khẩu", "nhập học", "hội nhập", "thu nhập", "sinh nhật",
+                   "giải quyết việc làm")

@@ -48,6 +48,9 @@ def row_named(t: TableView, r: int, sentence_folded: str) -> bool:
     if t.label_col is None:
         return False
     lab = fold(t.cells[r][t.label_col]).strip(" -+*•:.")
+    bare = re.sub(r"\s*\([^()]*\)", "", lab).strip(" -+*•:.")
+    if bare != lab and len(bare) >= 4 and row_named_text(bare, sentence_folded):
+        return True  # "Đo đạc chỉnh lý bản đồ (thửa)": the unit in brackets is not said
     if len(lab) < 4:
         return False
     if re.search(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", sentence_folded):
@@ -59,10 +62,30 @@ def row_named(t: TableView, r: int, sentence_folded: str) -> bool:
     return False
 
 
+def row_named_text(lab: str, sentence_folded: str) -> bool:
+    """A folded row name (or, for three words or more, the name without its first word)
+    stands in the folded sentence."""
+    if re.search(r"(?<!\w)" + re.escape(lab) + r"(?!\w)", sentence_folded):
+        return True
+    lw = lab.split()
+    return len(lw) >= 3 and bool(re.search(r"(?<!\w)" + re.escape(" ".join(lw[1:])) + r"(?!\w)",
+                                           sentence_folded))
+
+
 def _digits(v: float) -> str | None:
     if v is None or v != int(v) or v < 0:
         return None
     return str(int(v))
+
+
+def _decimal_digits(raw: str, value: float, other: float) -> tuple[str | None, str | None]:
+    """The digits of two decimals written with the mention's decimals ("987,3" and 978,3 →
+    "9873", "9783"), when the other number has no more decimals than that."""
+    m = re.search(r",(\d+)$", raw.strip())
+    d = len(m.group(1)) if m else 0
+    if d == 0 or value < 0 or other < 0 or abs(round(other, d) - other) > 1e-9:
+        return None, None
+    return f"{value:.{d}f}".replace(".", ""), f"{other:.{d}f}".replace(".", "")
 
 
 def typo_close(m: Mention, other: float) -> str | None:
@@ -71,6 +94,8 @@ def typo_close(m: Mention, other: float) -> str | None:
     if m.malformed:
         return "separator" if m.suggestion is not None and abs(m.suggestion - other) < 1e-9 else None
     a, b = _digits(m.value), _digits(other)
+    if (a is None or b is None) and m.value is not None:
+        a, b = _decimal_digits(m.raw, m.value, other)
     if a is None or b is None or a == b or len(a) != len(b) or len(a) < 3:
         return None
     diff = [i for i in range(len(a)) if a[i] != b[i]]

@@ -70,6 +70,20 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "the whole.",
         ),
     },
+    "balance_mismatch": {
+        "default": (
+            "Số cuối kỳ ghi {stated_text}, nhưng {equation} = {computed} "
+            "(đầu kỳ + tăng − giảm).",
+            "The closing figure is {stated_text}, but {equation} = {computed} "
+            "(opening + inflows − outflows).",
+        ),
+        "table": (
+            "Bảng {table}, dòng «{row_label}»: cột «{column}» ghi {stated}, nhưng {equation} = "
+            "{computed} (đầu kỳ + tăng − giảm).",
+            "Table {table}, row “{row_label}”: column “{column}” says {stated}, but {equation} = "
+            "{computed} (opening + inflows − outflows).",
+        ),
+    },
     "implausible_percentage": {
         "default": (
             "Tỷ lệ «{stated}» vượt quá 100% của một tổng thể ({context}).",
@@ -80,6 +94,16 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "default": (
             "{part}/{whole} {unit} là {computed}%, nhưng văn bản ghi {stated}.",
             "{part} of {whole} {unit} is {computed}%, but the text says {stated}.",
+        ),
+        "plan": (
+            "Thực hiện {part} trên {plan} {whole} {unit} là {computed}%, nhưng văn bản ghi {stated} {plan}.",
+            "{part} against a {plan} of {whole} {unit} is {computed}%, but the text says {stated}.",
+        ),
+        "plan_table": (
+            "Bảng {table} ({where}): «{result_col}» {result} trên «{plan_col}» {plan_value} là "
+            "{computed}%, nhưng văn bản ghi đạt {stated}.",
+            "Table {table} ({where_en}): “{result_col}” {result} against “{plan_col}” {plan_value} is "
+            "{computed}%, but the text says {stated}.",
         ),
     },
     "reference_mismatch": {
@@ -120,6 +144,27 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         "date": ("Báo cáo không ghi ngày ban hành.", "The report has no date."),
         "signer": ("Báo cáo không ghi tên người ký.", "The report names no signer."),
         "report_number": ("Báo cáo không có số, ký hiệu.", "The report has no number."),
+    },
+    # the caveat that opens a doubtful flag's message (checks.confidence)
+    "doubtful": {
+        "default": (
+            "Bản quét có thể bị đọc sai: số «{raw}» chỉ đọc được với độ tin cậy {confidence}%, "
+            "cần đối chiếu bản gốc.",
+            "The scan may be misread: “{raw}” was read with {confidence}% confidence; check the "
+            "original.",
+        ),
+        "absent": (
+            "Bản quét có thể bị đọc sai: con dấu, chữ ký hoặc chữ viết tay có thể che mất {raw}, "
+            "cần đối chiếu bản gốc.",
+            "The scan may be misread: a stamp, a signature or handwriting may hide this field ({raw}); "
+            "check the original.",
+        ),
+        "heading": (
+            "Bản quét có thể bị đọc sai: một đề mục giữa «{previous}» và «{raw}» có thể đã không "
+            "được nhận ra, cần đối chiếu bản gốc.",
+            "The scan may be misread: a heading between “{previous}” and “{raw}” may have been lost; "
+            "check the original.",
+        ),
     },
 }
 

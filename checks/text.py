@@ -36,6 +36,15 @@ _TONE_MAP = {a + b: c + d for a, b, c, d in (
 _OLD_TONE = re.compile(r"(?<!q)(?:" + "|".join(_TONE_MAP) + r")(?!\w)")  # "quý": qu- is a consonant
 
 
+@lru_cache(maxsize=8192)
+def bare(s: str | None) -> str:
+    """fold() without any diacritics, đ as d: what a scan's misread accents ("tồn cuồi kỳ" for
+    "tồn cuối kỳ", "Thục hiện" for "Thực hiện") still share with the words meant."""
+    s = unicodedata.normalize("NFD", fold(s))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return s.replace("đ", "d")
+
+
 def words(s: str | None) -> list[str]:
     return re.findall(r"[\w%/]+", fold(s))
 
@@ -186,10 +195,15 @@ _GROUPED = re.compile(r"\d{1,3}(?:\.\d{3})+")
 def _counted_not_label(raw: str, value: float | None, before: str, kind: str | None) -> bool:
     """A number after a label word that still counts the noun after it: written with thousands
     groups ("trung cấp 1.850 người", "dưới 3 tháng 5.720 người" — labels never are), or too
-    large for a calendar label ("tháng 572 người")."""
-    if kind not in COUNT_KINDS:
+    large for a calendar label ("tháng 572 người"). Nor is an amount of money or a measure
+    written with thousands groups or decimals ("thu trong năm 42.300.000 đồng", "số dư đầu kỳ
+    1,2 tỷ đồng") or too large for the label ("trong kỳ 850 triệu đồng")."""
+    if kind in ("money", "measure"):
+        if _GROUPED.fullmatch(raw) or "," in raw:
+            return True
+    elif kind not in COUNT_KINDS:
         return False
-    if _GROUPED.fullmatch(raw):
+    elif _GROUPED.fullmatch(raw):
         return True
     b = " " + before
     return value is not None and any(b.endswith(" " + w) and value > mx for w, mx in LABEL_MAX.items())
@@ -230,6 +244,7 @@ def _mentions(sentence: str) -> list[Mention]:
             frac = re.match(r"^/(\d[\d.,]*\d|\d)(?![\w/])", after)
             is_date = bool(_DATE_AFTER.match(after)) and (
                 before.endswith(("ngày", "tháng", "từ", "đến", "hạn", "(")) or _looks_date(raw, after))
+            is_date = is_date or _month_year(raw, after, before, s[b:])
             if not frac or is_date:
                 # a date "24/3/2008" or a code "12/2020/NĐ-CP": skip the whole token
                 tok = re.match(r"^(/[\w\-.]+)+", after)
@@ -281,6 +296,18 @@ def _mentions(sentence: str) -> list[Mention]:
                            qualifier=_qualifier(before), before=before, tail=tail, scale=scale,
                            end_unit=uend))
     return out
+
+
+def _month_year(raw: str, after: str, before: str, rest: str) -> bool:
+    """A month and its year ("tháng 3/2026", "đến 12/2024"), not a fraction: a month number over
+    a year, after a month or time word, or with no counted noun after it."""
+    m = re.match(r"^/(\d{4})(?![\d/])", after)
+    if not m or not raw.isdigit() or not 1 <= int(raw) <= 12 or not 1900 <= int(m.group(1)) <= 2100:
+        return False
+    if before.endswith(("tháng", "từ", "đến", "trong", "vào", "cuối", "đầu", "hết", "(", "năm")):
+        return True
+    units, _, _ = _unit_after(rest, 1 + len(m.group(1)))
+    return unit_head(units)[1] not in COUNT_KINDS
 
 
 def _looks_date(raw: str, after: str) -> bool:

@@ -488,3 +488,195 @@ def test_a_number_the_table_states_on_another_row_is_no_typo():
     text = ("Tổng số nhiệm vụ được giao là 21, nhiệm vụ đã hoàn thành đúng hạn là 15/21 nhiệm vụ, "
             "nhiệm vụ chưa hoàn thành còn trong hạn là 6/21 nhiệm vụ.")
     assert flags("prose_table_mismatch", text, tables=[t]) == []
+
+
+# --- issue 10: the missed kinds, in other offices' words --------------------------------------
+
+def movement_table() -> TableRecord:
+    """A social protection centre: people in care, the year's movement."""
+    return TableRecord(id="t1", section="1", columns=[
+        "STT", "Nhóm đối tượng", "Số cũ chuyển sang", "Tiếp nhận mới", "Giảm trong năm / Hồi gia",
+        "Giảm trong năm / Chết", "Đang nuôi dưỡng"], rows=[
+        ["1", "Người cao tuổi cô đơn", "58", "52", "3", "6", "101"],
+        ["2", "Trẻ em mồ côi", "41", "19", "7", "0", "53"],
+        ["3", "Người tâm thần lang thang", "96", "77", "15", "2", "156"],
+    ], total_row=["", "Tổng cộng", "195", "148", "25", "8", "310"])
+
+
+@pytest.mark.parametrize("text,stated,table_value", [
+    # the sentence names the column in its own words, the unit only implied ("đối tượng")
+    ("Năm 2024, Trung tâm tiếp nhận mới 184 đối tượng vào nuôi dưỡng tập trung.", "184", 148),
+    ("Tính đến ngày 15/12/2024, Trung tâm đang nuôi dưỡng 301 đối tượng.", "301", 310),
+])
+def test_prose_names_a_column_in_other_words(text, stated, table_value):
+    fs = flags("prose_table_mismatch", text, tables=[movement_table()])
+    assert [(f.stated, f.table_value, f.row) for f in fs] == [(stated, table_value, 3)]
+    assert fs[0].evidence["unit_match"] == "guessed"
+    assert [r["role"] for r in fs[0].evidence["readings"]] == ["stated", "compared"]
+
+
+@pytest.mark.parametrize("text", [
+    "Năm 2024, Trung tâm tiếp nhận mới 148 đối tượng vào nuôi dưỡng tập trung.",
+    # another quantity: not typo-close
+    "Năm 2024, Trung tâm tiếp nhận mới 117 đối tượng vào nuôi dưỡng tập trung.",
+    # money is not a count of people
+    "Năm 2024, Trung tâm tiếp nhận mới 184 triệu đồng tiền ủng hộ.",
+    # the words name no column
+    "Năm 2024, Trung tâm tổ chức 184 buổi sinh hoạt văn nghệ cho các đối tượng.",
+])
+def test_prose_in_other_words_not_raised(text):
+    assert flags("prose_table_mismatch", text, tables=[movement_table()]) == []
+
+
+def test_prose_in_other_words_only_beside_its_table():
+    far = Section(number="2", title="Mục 2", level=1, label="2.",
+                  text="Năm 2024, Trung tâm tiếp nhận mới 184 đối tượng vào nuôi dưỡng tập trung.")
+    rep = report("Kết quả nuôi dưỡng:", tables=[movement_table()])
+    rep.sections.append(far)
+    assert run_checks(rep, rules=["prose_table_mismatch"], strict=True) == []
+
+
+def test_money_in_the_declared_unit_with_decimals_swapped():
+    t = TableRecord(id="t1", section="1", columns=["TT", "Nguồn", "Giá trị hàng hóa"], rows=[
+        ["1", "Các doanh nghiệp", "612,8"], ["2", "Nhà hảo tâm", "245,5"], ["3", "Ngân sách xã", "120,0"]],
+        total_row=["", "Cộng", "978,3"])
+    sec = Section(number="1", title="t", level=1, label="1.",
+                  text="Đơn vị tính: triệu đồng\nTổng giá trị tiếp nhận trong năm là 987,3 triệu đồng.")
+    rep = Report(source=Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=0),
+                 sections=[sec], tables=[t])
+    fs = run_checks(rep, rules=["prose_table_mismatch"], strict=True)
+    assert [(f.stated, f.table_value) for f in fs] == [("987,3", 978.3)]
+
+
+def plan_table() -> TableRecord:
+    return TableRecord(id="t1", section="1", columns=["TT", "Chỉ tiêu", "Kế hoạch năm", "Thực hiện", "Tỷ lệ (%)"], rows=[
+        ["1", "Cấp giấy chứng nhận quyền sử dụng đất (giấy)", "650", "588", "90,5"],
+        ["2", "Xử lý vi phạm hành chính về đất đai (vụ)", "40", "46", "115,0"],
+        ["3", "Đo đạc chỉnh lý bản đồ (thửa)", "1.200", "1.265", "105,4"],
+    ])
+
+
+@pytest.mark.parametrize("text,stated,computed,row", [
+    ("Công tác đo đạc chỉnh lý bản đồ đạt 115,4% kế hoạch năm.", "115,4%", 105.4, 2),
+    ("Trong năm đã cấp giấy chứng nhận quyền sử dụng đất, đạt 95% kế hoạch.", "95%", 90.5, 0),
+])
+def test_ratio_of_plan_against_the_table(text, stated, computed, row):
+    fs = flags("ratio_mismatch", text, tables=[plan_table()])
+    assert [(f.stated, f.computed, f.row) for f in fs] == [(stated, computed, row)]
+    assert {r["role"] for r in fs[0].evidence["readings"]} == {"stated", "part"}
+
+
+def test_ratio_of_plan_against_the_table_total_named_by_its_result():
+    t = TableRecord(id="t1", section="1", columns=["TT", "Loại hình", "Chỉ tiêu giao (cuộc)", "Thực hiện (cuộc)"], rows=[
+        ["1", "Tuyên truyền lưu động", "24", "22"], ["2", "Hội nghị báo cáo viên", "12", "12"]],
+        total_row=["", "Cộng", "36", "34"])
+    found = flags("ratio_mismatch", "Năm qua tổ chức 34 cuộc tuyên truyền các loại, đạt 104% chỉ tiêu.", tables=[t])
+    assert [(f.stated, f.computed, f.row) for f in found] == [("104%", 94.4, 2)]
+    assert flags("ratio_mismatch", "Năm qua tổ chức 34 cuộc tuyên truyền các loại, đạt 94,4% chỉ tiêu.", tables=[t]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Công tác đo đạc chỉnh lý bản đồ đạt 105,4% kế hoạch năm.",
+    "Xử lý vi phạm hành chính về đất đai vượt kế hoạch, đạt 115% kế hoạch.",
+    # a plan the table does not give
+    "Thu tiền sử dụng đất đạt 87% dự toán.",
+    # a rate of change, not of plan
+    "Công tác đo đạc chỉnh lý bản đồ tăng 15,4% so với cùng kỳ.",
+])
+def test_ratio_of_plan_not_raised(text):
+    assert flags("ratio_mismatch", text, tables=[plan_table()]) == []
+
+
+@pytest.mark.parametrize("text,found", [
+    ("Thu hút 96 doanh nghiệp tham gia, đạt 120% chỉ tiêu (chỉ tiêu 80 doanh nghiệp).", []),
+    ("Thu hút 96 doanh nghiệp tham gia, đạt 112% chỉ tiêu (chỉ tiêu 80 doanh nghiệp).", [("112%", 120.0)]),
+    ("Kết nạp 52 hội viên mới, bằng 86,7% kế hoạch năm (kế hoạch giao 60 hội viên).", []),
+])
+def test_ratio_of_plan_stated_in_the_sentence(text, found):
+    assert [(f.stated, f.computed) for f in flags("ratio_mismatch", text)] == found
+
+
+@pytest.mark.parametrize("text", [
+    # a month and its year are not a fraction (false alarm kind 1)
+    "Tính đến tháng 9/2024 có 45 hộ nghèo, chiếm 2,1%.",
+    "Trong tháng 11/2025, có 312 lượt bệnh nhân khám, tăng 6,5% so với tháng 10/2025.",
+    "Quý III/2024 thu được 1.250 triệu đồng, đạt 71,2% dự toán.",
+    "Ngày 20/11 có 96 giáo viên tham dự, chiếm 100% giáo viên toàn trường.",
+    "Đến hết 12/2024 đã có 18 xã hoàn thành, chiếm 90%.",
+])
+def test_dates_next_to_a_percentage_are_not_fractions(text):
+    assert run_checks(report(text), rules=PROSE_RULES, strict=True) == []
+
+
+def test_a_month_over_a_year_is_not_a_mention():
+    from checks.text import mentions
+    assert [m.raw for m in mentions("Tính đến tháng 9/2024 có 45 hộ, đến 12/2024 có 50 hộ.")] == ["45", "50"]
+    assert [m.raw for m in mentions("Có 3/2025 hộ đạt chuẩn.")] == ["3", "2025"]  # a count over a count
+
+
+@pytest.mark.parametrize("text,stated,computed", [
+    # an age describing the whole ("dưới 5 tuổi") is not the whole
+    ("Khám sàng lọc cho 212 trẻ dưới 5 tuổi, trong đó 108 trẻ trai và 98 trẻ gái.", "212", 206),
+    # the whole's noun phrase runs on to the trigger
+    ("Phường có 11 tổ dân phố, khu dân cư, trong đó 8 tổ dân phố và 4 khu dân cư mới.", "11", 12),
+    # visits of households: parts written as households; the loan marker is the whole's
+    ("Ngân hàng giải ngân cho 64 lượt hộ vay vốn, trong đó 30 hộ vay nuôi bò, 21 hộ vay trồng keo và 11 hộ vay "
+     "buôn bán nhỏ.", "64", 62),
+])
+def test_count_mismatch_kinds_missed_before(text, stated, computed):
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", text)] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    # a stock-and-flow sentence is not a whole and its parts (false alarm kind 3)
+    "Năm 2024 tiếp nhận 286 người, trong đó 259 người tái hòa nhập cộng đồng, 14 người chuyển cơ sở khác "
+    "và 1 người tử vong.",
+    "Tiếp nhận 120 hồ sơ, gồm 98 hồ sơ đã giải quyết và 22 hồ sơ chuyển kỳ sau.",
+    # decisions and the procedures they publish (false alarm kind 2)
+    "Đã công bố 68 Quyết định danh mục TTHC; trong đó, công bố mới 247 TTHC, sửa đổi, bổ sung 338 TTHC "
+    "và bãi bỏ 112 TTHC.",
+    # "và" closes a list: what follows is not another part
+    "Năm qua hỗ trợ 12 tổ dân phố, khu dân cư, trong đó 8 tổ dân phố và 4 khu dân cư; "
+    "thành lập 2 khu dân cư mới.",
+    "Khám sàng lọc cho 206 trẻ dưới 5 tuổi, trong đó 108 trẻ trai và 98 trẻ gái.",
+])
+def test_count_mismatch_not_raised_on_issue_10_traps(text):
+    assert flags("count_mismatch", text) == []
+
+
+# --- real sentences on which these checks once fired wrongly ---------------------------------
+
+def test_real_list_of_counts_before_trong_do_is_not_one_whole():
+    text = ("Trên địa bàn tỉnh có 04 trường đại học, 08 cao đẳng, 03 trường nghề; trong đó có: 04 Trường "
+            "Đại học có đào tạo về công nghệ thông tin; 100% các Trường Trung học phổ thông giảng dạy tin học.")
+    assert flags("count_mismatch", text) == []
+
+
+def test_real_rank_is_not_a_fraction():
+    text = ("Có 78,65% dịch vụ công trực tuyến có phát sinh hồ sơ trực tuyến, xếp thứ 40/63 tỉnh thành; "
+            "tỷ lệ hồ sơ trực tuyến chiếm 56,60%, xếp thứ 12/63 tỉnh, thành.")
+    assert flags("ratio_mismatch", text) == []
+
+
+def test_real_result_is_not_compared_with_next_years_plan():
+    def table(column):
+        return TableRecord(id="t4", section="1", columns=["TT", "Chỉ tiêu", "Đơn vị tính", column], rows=[
+            ["1", "Số người được điều trị bằng Methadone.", "người", "150"],
+            ["2", "Tỷ lệ trẻ em được tiêm chủng đầy đủ", "%", "95"]])
+    text = "Số người được điều trị bằng Methadone là 120 người, đạt 80% kế hoạch."
+    assert flags("prose_table_mismatch", text, tables=[table("Kế hoạch 2018")]) == []
+    # against a column of results the same reading is a claim
+    assert [f.stated for f in flags("prose_table_mismatch", text, tables=[table("Thực hiện 2017")])] == ["120"]
+
+
+def test_total_with_one_unreadable_cell_still_stands():
+    """A scan read one cell as letters ("Sö" for 58): the total still stands when the other rows
+    leave room for the missing one; with two unreadable cells nothing is compared."""
+    def table(cells):
+        return TableRecord(id="t1", section="1", columns=["TT", "Đối tượng", "Số cũ chuyển sang", "Tiếp nhận mới"],
+                           rows=[["1", "Nhóm A", "412", cells[0]], ["2", "Nhóm B", "37", cells[1]],
+                                 ["3", "Nhóm C", "18", "23"]], total_row=["", "Cộng", "467", "367"])
+    text = "Trong năm, Trung tâm tiếp nhận mới 376 người."
+    assert [f.stated for f in flags("prose_table_mismatch", text, tables=[table(["286", "Sö"])])] == ["376"]
+    assert flags("prose_table_mismatch", text, tables=[table(["2B6", "Sö"])]) == []
+    assert flags("prose_table_mismatch", text, tables=[table(["386", "Sö"])]) == []  # 386 + 23 > 367

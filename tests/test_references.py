@@ -148,3 +148,55 @@ def test_duc_chinh_decisions(read, corpus, form):
     assert r.issuer.lower() == "bộ giáo dục và đào tạo"
     assert qd["3607/2010/QĐ-UBND"].issuer == "UBND tỉnh Quảng Ninh"
     assert not any(r.code and r.code.startswith("12/BC") for r in out)
+
+
+# --- reference_mismatch: one document, two issuer codes, neither TW nor TU (issue 10) ---------
+
+def _mismatch(texts, report_number="15/BC-XYZ"):
+    from checks import run_checks
+    from models.document import Format, Source
+    from models.report import Metadata, Report, Section
+
+    secs = [Section(number=n, title="t", level=1, label=f"{n}.", text=t)
+            for n, t in zip(["I", "II", "III", "IV"], texts)]
+    rep = Report(source=Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=0), sections=secs,
+                 metadata=Metadata(report_number=report_number))
+    return [(f.stated, f.expected, f.evidence["expected_by"])
+            for f in run_checks(rep, rules=["reference_mismatch"], strict=True)]
+
+
+@pytest.mark.parametrize("texts,found", [
+    # the code that spells the issuer's name: Hội Nông dân huyện → HND; the other is a slip
+    (["Thực hiện Kế hoạch số 07-KH/HND ngày 02/01/2024 của Ban Thường vụ Hội Nông dân huyện về công tác năm 2024.",
+      "Triển khai Kế hoạch số 07-KH/HPN của Ban Thường vụ Hội Nông dân huyện đến các chi hội."],
+     [("07-KH/HPN", "07-KH/HND", "issuer_initials")]),
+    # a state code: the Trung tâm Y tế's plan is TTYT, not YT
+    (["Căn cứ Kế hoạch số 112/KH-TTYT ngày 05/3/2024 của Trung tâm Y tế huyện về phòng chống dịch.",
+      "Thực hiện Kế hoạch số 112/KH-YT của Trung tâm Y tế huyện, trạm đã tổ chức tiêm chủng."],
+     [("112/KH-YT", "112/KH-TTYT", "issuer_initials")]),
+])
+def test_issuer_codes_tied_resolved_by_the_issuers_name(texts, found):
+    assert _mismatch(texts) == found
+
+
+def test_issuer_codes_tied_resolved_by_the_reports_own_code():
+    texts = ["Thực hiện Kế hoạch số 05-KH/HNDT ngày 02/01/2024 của Ban Thường vụ Hội Nông dân.",
+             "Tiếp tục thực hiện Kế hoạch số 05-KH/HND của Ban Thường vụ Hội Nông dân."]
+    # "Hội Nông dân" spells HND as well as HNDT; the report is the office's own (HNDT)
+    assert _mismatch(texts, report_number="20-BC/HNDT") == [("05-KH/HND", "05-KH/HNDT", "own_code")]
+    # nothing else to go by: the citation that gives the date
+    assert _mismatch(texts, report_number=None) == [("05-KH/HND", "05-KH/HNDT", "dated_citation")]
+
+
+@pytest.mark.parametrize("texts", [
+    # same code both times
+    ["Thực hiện Kế hoạch số 07-KH/HND của Hội Nông dân huyện.", "Kế hoạch số 07-KH/HND của Hội Nông dân huyện."],
+    # different issuers named: two documents
+    ["Thực hiện Kế hoạch số 07-KH/HND của Hội Nông dân huyện.",
+     "Thực hiện Kế hoạch số 07-KH/HPN của Hội Liên hiệp Phụ nữ huyện."],
+    # different dates: two documents
+    ["Kế hoạch số 07-KH/HND ngày 02/01/2024 của Hội Nông dân huyện.",
+     "Kế hoạch số 07-KH/HPN ngày 15/3/2024 của Hội Nông dân huyện."],
+])
+def test_no_reference_mismatch_when_not_one_document(texts):
+    assert _mismatch(texts) == []

@@ -10,17 +10,28 @@ categories: "giáo viên", "nhân viên"; "trường Mầm non", "trường Ti�
 attributes ("45 nữ, 30 đảng viên"), which are only checked not to exceed the whole; and a
 "trong đó" list is taken for complete only when closed by "và" ("…, 02 phó trưởng ban và 05 ủy
 viên") — "trong đó 20 đại biểu cấp tỉnh, 30 đại biểu cấp huyện" may leave parts out.
+
+The whole is the last count before the trigger, but not an age describing it ("46 trẻ dưới 1
+tuổi, trong đó …"), and not the last of a list of counts ("04 trường đại học, 08 cao đẳng, 03
+trường nghề; trong đó …": whose parts?). A part's noun must share a word with the whole's noun
+or with the rest of the whole's phrase up to the trigger ("11 tổ dân phố, khu dân cư, trong đó
+8 tổ dân phố và 4 khu dân cư"), not with words further in its unit ("51 Quyết định … TTHC; trong
+đó 109 TTHC" counts decisions); "64 lượt hộ vay" may be split into households. A list closed
+by "và" ends there. A stock-and-flow sentence ("tiếp nhận 286 người, trong đó 259 người tái hòa
+nhập …, 1 người tử vong": checks.flows) is not a whole and its parts.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
 
+from checks.confidence import prose_reading
 from checks.context import Ctx, Sentence
-from checks.lexicon import (APPROX, ATTRIBUTE_WORDS, GENERIC_HEADS, PART_TRIGGERS, PARTITIONS,
-                            SUBSET_MARKERS)
+from checks.flows import FLOWS, mention_role
+from checks.lexicon import (APPROX, ATTRIBUTE_WORDS, COUNT_KINDS, GENERIC_HEADS, PART_TRIGGERS,
+                            PARTITIONS, SUBSET_MARKERS)
 from checks.registry import make_flag, rule
-from checks.text import Mention, fold, same_kind, unit_head
+from checks.text import Mention, fold, same_kind, unit_head, words
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -42,6 +53,7 @@ class Listing:
     trigger: str
     rest: bool  # a "còn lại"/"khác"/"…" part absorbs the remainder
     closed: bool = False  # "A, B và C": the list ends with "và"
+    desc: str = ""  # folded words between the whole and the trigger ("11 tổ dân phố, khu dân cư,")
 
 
 def listings(sentence: Sentence) -> list[Listing]:
@@ -57,15 +69,44 @@ def listings(sentence: Sentence) -> list[Listing]:
                   and m.start not in inside]
         if not before:
             continue
-        whole = before[-1]
-        gap = re.sub(r"\([^()]*\)", " ", s[whole.end_unit:t.start()])
+        whole, skip = _whole(s, before)
+        if _in_a_list(s, before, whole):
+            continue  # "04 trường đại học, 08 cao đẳng, 03 trường nghề; trong đó …": whose parts?
+        gap = s[whole.end_unit:t.start()]
+        if skip is not None:  # "46 trẻ dưới 1 tuổi, trong đó …": the age describes the whole
+            gap = gap.replace(s[skip.start:skip.end_unit], " ", 1)
+        gap = re.sub(r"\([^()]*\)", " ", gap)
         if re.search(r"\d", gap) or len(gap.split()) > 6:
             continue
         parts, rest, closed = _parts(s, t.end(), ms)
         if parts:
-            out.append(Listing(whole, parts, trig, rest, closed))
+            out.append(Listing(whole, parts, trig, rest, closed, " ".join(words(gap))))
     out.extend(_bracketed(s, ms))
     return out
+
+
+def _in_a_list(s: str, before: list[Mention], whole: Mention) -> bool:
+    """The whole is the last of a list of counts ("A trường, B cao đẳng, C trường nghề"): the
+    parts after the trigger may belong to any of them, or to their sum."""
+    i = next((k for k, m in enumerate(before) if m is whole), None)
+    if not i:
+        return False
+    prev = before[i - 1]
+    gap = fold(s[prev.end_unit:whole.start]).strip()
+    return gap in (",", ";", "và", ", và") and whole.kind in COUNT_KINDS and bool(prev.unit) and \
+        not prev.percent and prev.kind in (whole.kind, None)
+
+
+def _whole(s: str, before: list[Mention]) -> tuple[Mention, Mention | None]:
+    """The whole before a trigger: the last number before it, unless that number is an age or a
+    duration describing the count before it ("46 trẻ dưới 1 tuổi", "12 người trên 60 tuổi")."""
+    last = before[-1]
+    if last.kind == "time" and len(before) >= 2:
+        prev = before[-2]
+        between = s[prev.end_unit:last.start]
+        if prev.kind in COUNT_KINDS and len(between.split()) <= 3 and not re.search(r"[\d,;:()]", between):
+            return prev, last
+    return last, None
 
 
 def _bracketed(s: str, ms: list[Mention]) -> list[Listing]:
@@ -151,8 +192,8 @@ def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool, bo
         if _ELLIPSIS.match(s, end):
             return parts, True, closed()
         sep = _SEP.match(s, end)
-        if rest or not sep:
-            return parts, rest, closed()
+        if rest or not sep or (seps and "và" in fold(seps[-1])):
+            return parts, rest, closed()  # "…, B và C; …": "và" ends the list
         seps.append(sep.group(1))
         pos = sep.end()
 
@@ -197,15 +238,16 @@ def _name(m: Mention) -> str:
     return m.extra.get("label") or _category(m) or m.head
 
 
-def _bare(m: Mention) -> bool:
+def _bare(m: Mention, shared: frozenset[str] = frozenset()) -> bool:
     """A part named as a category ("giáo viên", "thành viên là cá nhân"), not a described
-    subset ("hộ đạt …")."""
+    subset ("hộ đạt …"). A marker the whole carries too is the whole's, not the part's: "38
+    lượt hộ vay vốn, trong đó 30 hộ vay nuôi bò, …" lists kinds of loan."""
     if _name(m) in ATTRIBUTE_WORDS:
         return False
     if _category(m) is not None:
         return True
     tail = (m.unit[len(m.head):] + " " + m.tail).strip()
-    return not any(re.match(rf"^(\w+\s)?{w}\b", tail) for w in SUBSET_MARKERS)
+    return not any(re.match(rf"^(\w+\s)?{w}\b", tail) for w in SUBSET_MARKERS if w not in shared)
 
 
 def _known_partition(ls: Listing) -> bool:
@@ -216,17 +258,30 @@ def _partition(ls: Listing) -> bool:
     if _known_partition(ls):
         return True
     names = [f"{p.extra.get('label', '')} {p.unit} {_category(p) or ''}" for p in ls.parts]
-    return len(ls.parts) >= 2 and all(_bare(p) for p in ls.parts) and len(set(names)) == len(names)
+    w = ls.whole
+    own = f" {w.unit} {w.tail} {ls.desc} "
+    shared = frozenset(x for x in SUBSET_MARKERS if f" {x} " in own)
+    return len(ls.parts) >= 2 and all(_bare(p, shared) for p in ls.parts) and len(set(names)) == len(names)
 
 
-def _compatible(whole: Mention, part: Mention) -> bool:
+def _compatible(whole: Mention, part: Mention, desc: str = "") -> bool:
     if "label" in part.extra and not part.unit:  # "nam 12, nữ 13": the name says the kind
         kind = unit_head(part.extra["label"].split())[1]
         return kind is not None and kind == whole.kind
-    return _same_units(whole, part)
+    return _same_units(_counted(whole, part), part, desc)
 
 
-def _same_units(whole: Mention, part: Mention) -> bool:
+def _counted(whole: Mention, part: Mention) -> Mention:
+    """"64 lượt hộ vay" counts loans to households: its parts may be written "30 hộ …"."""
+    uw = whole.unit.split()
+    if whole.kind == "visit" and uw[:1] == ["lượt"] and len(uw) > 1 and part.kind != "visit":
+        head, kind = unit_head(uw[1:])
+        if kind is not None:
+            return replace(whole, unit=" ".join(uw[1:]), head=head, kind=kind)
+    return whole
+
+
+def _same_units(whole: Mention, part: Mention, desc: str = "") -> bool:
     if whole.kind in ("time", "percent", "measure") or part.kind in ("time", "percent"):
         return whole.kind == part.kind == "measure" and whole.head == part.head
     if whole.kind == "money" or part.kind == "money":
@@ -235,13 +290,31 @@ def _same_units(whole: Mention, part: Mention) -> bool:
         return False
     if whole.kind == "person" or whole.head in GENERIC_HEADS:
         return True
-    return bool(set(whole.unit.split()) & set(part.unit.split()))
+    # the part's noun shares a word with the whole's noun ("13 trường học" / "4 trường mầm non"),
+    # or with the rest of the whole's noun phrase up to the trigger ("11 tổ dân phố, khu dân cư,
+    # trong đó …"); not with words further in the whole's unit: "51 Quyết định danh mục TTHC;
+    # trong đó … 109 TTHC" counts decisions, not procedures
+    return bool((set(whole.head.split()) | set(desc.split())) & set(part.head.split()))
 
 
 def _written(p: Mention) -> str:
     cat = _category(p)
     return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit,
                                 f"là {cat}" if cat else None) if x)
+
+
+def _stock_and_flow(s: Sentence, ls: Listing) -> bool:
+    """The "parts" are terms of a balance, not a breakdown: an intake followed by departures
+    ("tiếp nhận 286 người; tái hòa nhập 259 người; tử vong 1 người; hiện có 424 người"), or a
+    part that opens one (checks.flows)."""
+    def role(m: Mention) -> str | None:
+        return mention_role(s.text, m, [x for x in s.mentions if x.end_unit <= m.start])[0]
+
+    whole = role(ls.whole)
+    parts = {role(p) for p in ls.parts} - {None}
+    if parts & {"open", "stock"}:
+        return True
+    return whole in FLOWS and bool(parts - {whole, "close"})
 
 
 @rule("count_mismatch", Severity.WARNING, "Tổng và các phần liệt kê không khớp",
@@ -258,7 +331,9 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
     w = ls.whole
     if w.value is None or _approx(w) or any(p.value is None or _approx(p) for p in ls.parts):
         return None
-    if not all(_compatible(w, p) for p in ls.parts):
+    if not all(_compatible(w, p, ls.desc) for p in ls.parts):
+        return None
+    if _stock_and_flow(s, ls):
         return None
     subset = ls.trigger.startswith("trong đó") and not _partition(ls)
     if ls.trigger == ":" and len(ls.parts) < 2:
@@ -292,4 +367,6 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
         sentence=s.text, location=ctx.locate(s, w.raw),
         evidence={"sentence": s.text, "whole": f"{w.raw} {w.unit_text or w.unit}".strip(),
                   "parts": [_written(p) for p in ls.parts], "trigger": ls.trigger,
-                  "remainder_part": ls.rest, "mode": "subset" if subset else "complete"})
+                  "remainder_part": ls.rest, "mode": "subset" if subset else "complete",
+                  "readings": [prose_reading(s.text, w.raw, "stated", s.section)] + [
+                      prose_reading(s.text, p.raw, "part", s.section) for p in ls.parts]})

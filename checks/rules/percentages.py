@@ -9,18 +9,29 @@ A stated percentage next to its parts ("2.346/3.112 hộ, đạt 75,4%", "3.112 
 hộ …, đạt 57,4%", "2.346 hộ trên tổng số 3.112 hộ (75,4%)") must be the ratio of the parts:
 rounded (within half a unit of its last written digit, plus a little) or cut (real reports write
 8.326.078/9.463.076 = 87,98% as 87,9%). Conditional percentages ("trường hợp đạt 100% thì …")
-and the complement ("còn lại 24,6%") are not compared.
+and the complement ("còn lại 24,6%") are not compared. A rank ("xếp thứ 40/63 tỉnh") is no
+fraction, nor is a month and its year ("tháng 3/2026": checks.text never reads it as one).
+
+A rate of plan ("đạt 101% kế hoạch", "bằng 96% dự toán năm") is compared with the plan and the
+result it is a rate of: the plan written in the sentence ("…, đạt 120% chỉ tiêu (chỉ tiêu 80
+doanh nghiệp)"), or a table beside it (same branch of the outline) with one plan column ("Kế
+hoạch", "Dự toán", "Chỉ tiêu") and a result column ("Thực hiện", "Kết quả"), on the row the
+percentage's clause names or the row whose result the sentence states ("tổ chức 34 cuộc …" and
+a "Thực hiện" total of 34).
 """
 from __future__ import annotations
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
 
+from checks.confidence import cell_reading, prose_reading
 from checks.context import Ctx, Sentence
 from checks.lexicon import (ABOVE, APPROX, COUNT_KINDS, RATE_BEFORE, RATE_CONTEXT, SHARE_AFTER,
                             SHARE_BEFORE)
+from checks.matching import row_named
 from checks.registry import make_flag, rule
-from checks.text import Mention, fold, has_phrase, unit_head, words
+from checks.tables_view import TableView
+from checks.text import Mention, bare, fold, has_phrase, unit_head, words
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -99,6 +110,7 @@ _INTRO = ("đạt", "chiếm", "bằng", "=", "(", "là", "tỷ lệ", "tỉ l�
 _WHOLE_MARK = re.compile(r"(trên tổng số|trong tổng số|trên tổng|trong số|trên|/|so với tổng số)\s*$")
 
 
+_RANK = re.compile(r"(?<!\w)(thứ|hạng|xếp thứ|đứng thứ|top)$")
 _CONDITIONAL = ("trường hợp", "nếu", "khi", "giả sử", "phấn đấu", "tối thiểu", "tối đa", "ít nhất")
 
 
@@ -136,6 +148,8 @@ def _pair(s: Sentence, z: Mention, explained: dict[int, Mention]) -> tuple[Menti
         if m.percent:
             break
         if m.over is not None and id(m) not in owned:
+            if _RANK.search(m.before):
+                return None  # "xếp thứ 40/63 tỉnh": a rank, not a fraction
             return m, m.over
         if id(m) in owned:
             return None
@@ -171,13 +185,193 @@ def _fits(ratio: float, stated: float, unit: float) -> bool:
     return -0.6 * unit <= ratio - stated <= unit + 1e-9
 
 
+# --- a rate of plan: "đạt 101% kế hoạch" against the plan and the result it names ----------
+
+_PLAN_WORDS = ("kế hoạch", "kh", "dự toán", "chỉ tiêu", "mục tiêu", "kế hoạch giao", "dự toán giao",
+               "chỉ tiêu giao")
+_RESULT_WORDS = ("thực hiện", "th", "kết quả", "ước thực hiện", "ước th", "thực tế", "ước đạt",
+                 "đã thực hiện", "kết quả thực hiện")
+_PLAN_INTRO = ("đạt", "bằng", "hoàn thành", "đạt và vượt", "thực hiện đạt", "đạt tỷ lệ", "đạt tỉ lệ")
+_PLAN_BEFORE_NUMBER = re.compile(
+    r"(?<!\w)(kế hoạch|kh|dự toán|chỉ tiêu|mục tiêu)(?:\s+(?:năm|giao|được giao|đề ra|là|của|"
+    r"huyện|tỉnh|cấp trên))*\s*:?\s*$")
+
+
+def plan_word(z: Mention) -> str | None:
+    """The plan a percentage is a rate of ("đạt 101% kế hoạch", "96% dự toán năm", "so với
+    chỉ tiêu"): the plan word right after it, or None."""
+    tw = z.tail.split()
+    if tw[:2] == ["so", "với"]:
+        tw = tw[2:]
+    for p in sorted(_PLAN_WORDS, key=len, reverse=True):
+        if has_phrase(tw[:len(p.split())], p):
+            return p
+    return None
+
+
+def _plan_of_prose(s: Sentence, z: Mention) -> tuple[Mention, Mention] | None:
+    """"Thu hút 96 doanh nghiệp …, đạt 120% chỉ tiêu (chỉ tiêu 80 doanh nghiệp)": the result before
+    the percentage and the plan written after it, the same kind of thing."""
+    ms = s.mentions
+    i = ms.index(z)
+    plan = None
+    for m in ms[i + 1:i + 3]:
+        if m.percent:
+            break
+        if _PLAN_BEFORE_NUMBER.search(fold(s.text[z.end:m.start])) and _countable(m):
+            plan = m
+            break
+    if plan is None:
+        return None
+    for m in reversed(ms[:i]):
+        if m.percent:
+            return None
+        if _countable(m) and not m.numerator and m.over is None and _same_thing(m, plan):
+            return m, plan
+    return None
+
+
+def _near(a: str | None, b: str | None) -> bool:
+    if not a or not b:
+        return False
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _plan_columns(t: TableView, fuzzy: bool = False) -> tuple[list[int], list[int]]:
+    """Columns of targets and of results; `fuzzy` (a scan) also reads "Thục hiện" as "Thực hiện"
+    (phrases of two words or more, without diacritics)."""
+    plan, result = [], []
+    for c in t.quantity_columns():
+        hw = words(t.columns[c].header)
+        bw = words(bare(t.columns[c].header)) if fuzzy else []
+        is_plan = any(has_phrase(hw, p) or (bw and " " in p and has_phrase(bw, bare(p)))
+                      for p in _PLAN_WORDS)
+        is_result = any(has_phrase(hw, p) or (bw and " " in p and has_phrase(bw, bare(p)))
+                        for p in _RESULT_WORDS)
+        if is_plan and not is_result:
+            plan.append(c)
+        elif is_result and not is_plan:
+            result.append(c)
+    return plan, result
+
+
+def _plan_of_table(ctx: Ctx, s: Sentence, z: Mention, word: str):
+    """The table beside the sentence that holds the plan and the result: a row named in the
+    percentage's clause ("công tác đo đạc chỉnh lý bản đồ đạt 115,4% kế hoạch năm"), or the row
+    whose result the sentence states ("tổ chức 34 cuộc …, đạt 104% chỉ tiêu" with a total
+    "Thực hiện" of 34).
+    One table, one row, one plan and one result column, or nothing."""
+    start = max(s.text.rfind(ch, 0, z.start) for ch in ";") + 1
+    clause = fold(s.text[start:z.start])
+    before = [m for m in s.mentions if start <= m.start < z.start and _countable(m)
+              and not m.numerator and m.over is None]
+    found = []
+    for t in ctx.tables:
+        if not _near(s.section, t.rec.section):
+            continue
+        plan, result = _plan_columns(t, ctx.report.source.ocr)
+        if len(plan) > 1:
+            plan = [c for c in plan if has_phrase(words(t.columns[c].header), word)]
+        if len(plan) != 1 or not result:
+            continue
+        pc = plan[0]
+        rows = t.body + ([t.T] if t.T is not None else [])
+        named = [r for r in t.body if row_named(t, r, clause)]
+        if named and len(result) == 1:
+            found += [(t, r, pc, result[0]) for r in named]
+            continue
+        for m in before:
+            for rc in result:
+                kind = _col_kind(t, rc)
+                if kind is not None and kind != m.kind:
+                    continue
+                hit = [r for r in rows if (v := t.value(r, rc)) is not None and abs(v - m.value) < 1e-9]
+                if t.T in hit:
+                    hit = [t.T]
+                found += [(t, r, pc, rc) for r in hit]
+    found = list({(t.id, r, pc, rc): (t, r, pc, rc) for t, r, pc, rc in found}.values())
+    return found[0] if len(found) == 1 else None
+
+
+def _col_kind(t: TableView, c: int) -> str | None:
+    m = re.search(r"\(([^()]+)\)", t.columns[c].header)
+    return unit_head(fold(m.group(1)).split())[1] if m else None
+
+
+def _plan_flag(ctx: Ctx, s: Sentence, z: Mention):
+    """ratio_mismatch for a rate of plan, or None."""
+    word = plan_word(z)
+    if word is None or not any(z.before.endswith(p) for p in _PLAN_INTRO) or z.qualifier:
+        return None
+    if any(f" {w} " in f" {z.before} " for w in _CONDITIONAL):
+        return None
+    d = len(z.raw.partition(",")[2])
+    unit = 10 ** -d
+    pair = _plan_of_prose(s, z)
+    if pair is not None:
+        A, P = pair
+        if A.qualifier in APPROX or P.qualifier in APPROX or not P.value:
+            return None
+        ratio = 100.0 * A.value / P.value
+        if _fits(ratio, z.value, unit):
+            return None
+        computed = _rounded(ratio, max(d, 1))
+        return make_flag(
+            "ratio_mismatch", "plan",
+            {"part": A.raw, "whole": P.raw, "unit": P.unit_text or A.unit_text, "computed": computed,
+             "stated": z.raw + "%", "plan": word},
+            section=s.section, stated=z.raw + "%", computed=as_number(computed),
+            expected=as_number(computed), sentence=s.text, location=ctx.locate(s, z.raw),
+            evidence={"sentence": s.text, "result": f"{A.raw} {A.unit_text}".strip(),
+                      "plan": f"{P.raw} {P.unit_text}".strip(), "ratio": round(ratio, 4),
+                      "rounding_unit": unit,
+                      "readings": [prose_reading(s.text, z.raw, "stated", s.section),
+                                   prose_reading(s.text, A.raw, "part", s.section),
+                                   prose_reading(s.text, P.raw, "part", s.section)]})
+    hit = _plan_of_table(ctx, s, z, word)
+    if hit is None:
+        return None
+    t, r, pc, rc = hit
+    plan, result = t.value(r, pc), t.value(r, rc)
+    if plan is None or result is None or plan <= 0:
+        return None
+    ratio = 100.0 * result / plan
+    if _fits(ratio, z.value, unit):
+        return None
+    computed = _rounded(ratio, max(d, 1))
+    where = "dòng tổng" if r == t.T else f"dòng «{t.label(r)}»"
+    where_en = "total row" if r == t.T else f"row “{t.label(r)}”"
+    return make_flag(
+        "ratio_mismatch", "plan_table",
+        {"stated": z.raw + "%", "computed": computed, "table": t.id, "where": where, "where_en": where_en,
+         "result": t.raw(r, rc), "plan_value": t.raw(r, pc), "result_col": t.columns[rc].header,
+         "plan_col": t.columns[pc].header},
+        section=s.section, table=t.id, row=r, column=t.columns[rc].header, stated=z.raw + "%",
+        computed=as_number(computed), expected=as_number(computed), sentence=s.text,
+        location=ctx.locate(s, z.raw),
+        evidence={"sentence": s.text, "row_label": t.label(r), "result": t.raw(r, rc), "plan": t.raw(r, pc),
+                  "result_column": t.columns[rc].header, "plan_column": t.columns[pc].header,
+                  "ratio": round(ratio, 4), "rounding_unit": unit,
+                  "readings": [prose_reading(s.text, z.raw, "stated", s.section),
+                               cell_reading(t, r, rc, "part"), cell_reading(t, r, pc, "part")]})
+
+
+def _rounded(ratio: float, d: int) -> float:
+    return float(Decimal(repr(ratio)).quantize(Decimal(1).scaleb(-d), ROUND_HALF_UP))
+
+
 @rule("ratio_mismatch", Severity.WARNING, "Tỷ lệ không khớp với các số liệu",
       "A stated percentage disagrees with its parts")
 def ratio_mismatch(ctx: Ctx):
     for s in ctx.sentences:
         explained = _explained(s)
         for z in s.mentions:
-            if not z.percent or z.value is None or (z.qualifier and z.qualifier in APPROX):
+            if not z.percent or z.value is None:
+                continue
+            if (f := _plan_flag(ctx, s, z)) is not None:
+                yield f
+                continue
+            if z.qualifier and z.qualifier in APPROX:
                 continue
             if is_rate(s.text, z) or any(z.before.endswith(w) or (" " + w + " ") in f" {z.before} "
                                          for w in _CONDITIONAL):
@@ -207,4 +401,7 @@ def ratio_mismatch(ctx: Ctx):
                 expected=as_number(computed), sentence=s.text, location=ctx.locate(s, z.raw),
                 evidence={"sentence": s.text, "part": f"{A.raw} {A.unit_text}".strip(),
                           "whole": f"{B.raw} {B.unit_text}".strip(), "ratio": round(ratio, 4),
-                          "rounding_unit": unit})
+                          "rounding_unit": unit,
+                          "readings": [prose_reading(s.text, z.raw, "stated", s.section),
+                                       prose_reading(s.text, A.raw, "part", s.section),
+                                       prose_reading(s.text, B.raw, "part", s.section)]})

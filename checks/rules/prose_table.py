@@ -13,17 +13,28 @@ speaks of a whole ("Tổng thu …", "toàn tỉnh …"); and a number may state
 table ("Tổng số hội viên | Người | 186"). When the row's own words (beyond the unit) stand in the
 number's clause ("kết nạp 6 hội viên mới" / "Hội viên kết nạp mới trong quý"), that reading is
 specific enough that a short number one digit off is flagged too.
+
+A sentence may also name a column in its own words, the unit only implied: the header's words
+beyond generic and period words stand in the number's clause ("Trung tâm tiếp nhận mới 184 đối
+tượng" / "Tiếp nhận mới"; "đang nuôi dưỡng 301 đối tượng" / "Đang nuôi dưỡng"). That guess is
+made only for a table in the sentence's branch of the outline, against a total its rows confirm
+(or leave room for, when a scan could not read one cell), with a typo-close number, and the
+flag says the unit match was guessed. A result is never compared with a column of targets ("Kế
+hoạch 2018") unless the number's own clause speaks of the plan.
 """
 from __future__ import annotations
 
 import re
+from weakref import WeakKeyDictionary
 
 from checks.context import Ctx
+from checks.confidence import cell_reading, prose_reading
+from checks.flows import FLOWS, header_role
 from checks.indicators import clause_words, column_unit, row_matches, unit_names
 from checks.lexicon import ESTIMATE
 from checks.matching import best_columns, near_miss, row_named, typo_close
 from checks.registry import make_flag, rule
-from checks.text import words
+from checks.text import bare, has_phrase, unit_head, words
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -54,6 +65,9 @@ def prose_table_mismatch(ctx: Ctx):
                     continue
                 f = _by_column(ctx, t, s, m) if _usable(m) else None
                 f = f or _by_row(ctx, t, s, m)
+                f = f or _by_header(ctx, t, s, m)
+                if f is not None and _plan_column(f.column) and not _speaks_of_plan(s, m):
+                    f = None  # a result is not compared with the plan ("Kế hoạch 2018")
                 if f is not None:
                     done.add((s.order, k))
                     key = (s.order, f.table, f.row, f.column, f.stated)
@@ -71,7 +85,7 @@ def _by_column(ctx: Ctx, t, s, m):
         return None
     unit = ctx.table_units.get(t.id)
     whole = bool(_WHOLE_WORDS.search(s.folded))
-    for c in t.quantity_columns():
+    for c in value_columns(t):
         if unit_names(m, column_unit(t, c, unit)):
             if (f := _compare(ctx, t, c, s, m, total=whole)) is not None:
                 return f
@@ -98,6 +112,147 @@ def _by_row(ctx: Ctx, t, s, m):
     return None
 
 
+_PLAN_WORDS = ("kế hoạch", "kh", "chỉ tiêu", "dự toán", "mục tiêu", "dự kiến", "phấn đấu", "định mức")
+_RESULT_WORDS = ("thực hiện", "th", "kết quả", "ước thực hiện", "ước th", "thực tế", "lũy kế", "ước đạt")
+
+
+def _plan_column(header: str | None) -> bool:
+    """A column of targets ("Kế hoạch 2018", "Chỉ tiêu giao"), not of results."""
+    hw = words(header)
+    return any(has_phrase(hw, p) for p in _PLAN_WORDS) and not any(has_phrase(hw, p) for p in _RESULT_WORDS)
+
+
+def _speaks_of_plan(s, m) -> bool:
+    """The number's own clause is about a target ("kế hoạch giao 150 người")."""
+    cw = clause_words(s.text, m, s.mentions)
+    return any(has_phrase(cw, p) for p in _PLAN_WORDS)
+
+
+_VALUE_COLUMNS: "WeakKeyDictionary" = WeakKeyDictionary()
+
+
+def value_columns(t) -> list[int]:
+    """Columns that add up: the quantity columns, and a column whose header reads as a price or
+    a score ("Giá trị tiền và hàng") but whose total row is the sum of its rows."""
+    if t not in _VALUE_COLUMNS:
+        _VALUE_COLUMNS[t] = _value_columns(t)
+    return _VALUE_COLUMNS[t]
+
+
+def _value_columns(t) -> list[int]:
+    out = []
+    for col in t.columns:
+        c = col.index
+        if col.role == "quantity":
+            out.append(c)
+        elif col.role == "nonsum" and t.T is not None and (v := t.value(t.T, c)) is not None:
+            d = t.decimals(c, t.body)
+            tol = 1e-6 if d == 0 else len(t.body) * 0.5 * 10 ** -d + 1e-9
+            if any(abs(x[2] - v) <= tol for x in t.body_sums(c)) and len(t.body) >= 2:
+                out.append(c)
+    return out
+
+
+# Words of a header that do not say what a column counts: generic words and the period.
+_HEADER_FILLER = {"số", "tổng", "cộng", "lượng", "tổng số", "trong", "đó", "các", "của", "và", "chung",
+                  "toàn", "bộ", "năm", "kỳ", "kì", "tháng", "quý", "tuần", "ngày", "đến", "từ", "tính",
+                  "lũy", "kế", "này", "qua", "được"}
+
+
+def _header_core(header: str) -> set[str]:
+    ws = words(re.sub(r"\([^)]*\)", " ", header))
+    return {w for w in ws if w not in _HEADER_FILLER and not any(ch.isdigit() for ch in w)}
+
+
+def _near(a: str | None, b: str | None) -> bool:
+    """Two section numbers in one branch of the outline (the same, or one inside the other)."""
+    if not a or not b:
+        return False
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _by_header(ctx: Ctx, t, s, m):
+    """The sentence names a column in its own words, with a unit the header only implies: the
+    header's words (beyond generic and period words) stand in the number's clause ("Trung tâm
+    tiếp nhận mới 184 đối tượng" / "Tiếp nhận mới"; "1.245 lượt khách" / "Tổng số lượt"). Only
+    for a table in the sentence's branch of the outline, against the column's total when its
+    rows confirm it, and for a typo-close number: the unit match is a guess."""
+    if t.T is None or not m.unit or not _near(s.section, t.rec.section) or best_columns(m, t):
+        return None
+    clause = set(clause_words(s.text, m, s.mentions)) | set(m.unit.split())
+    ocr = ctx.report.source.ocr  # a scan may misread an accent in the header or the sentence
+    if ocr:
+        clause = {bare(w) for w in clause}
+    cands = []
+    for c in value_columns(t):
+        core = _header_core(t.columns[c].leaf)
+        if ocr:
+            core = {bare(w) for w in core}
+        if core and core <= clause:
+            cands.append((len(core), c))
+    if not cands:
+        return None
+    top = max(n for n, _ in cands)
+    best = [c for n, c in cands if n == top]
+    if len(best) != 1:
+        return None
+    c = best[0]
+    kind = _column_kind(ctx, t, c)
+    if kind is not None and kind != m.kind:
+        return None
+    if m.kind == "money" and not unit_names(m, column_unit(t, c, ctx.table_units.get(t.id))):
+        return None
+    role = header_role(t.columns[c].header)
+    if any(m.before.endswith(w) for w in _CHANGE) and (role is None or role[0] not in FLOWS):
+        return None  # "tăng 12 hộ" is a change; the column counts a stock
+    total = t.effective(t.T, c)
+    if total is None or not total_stands(t, c, total):
+        return None
+    if abs(m.value - total) < 1e-9 or _in_column(t, c, m.value):
+        return None
+    how = typo_close(m, total)
+    if how is None:
+        return None
+    f = _flag(ctx, t, t.T, c, s, m, total, how)
+    f.evidence["unit_match"] = "guessed"
+    f.evidence["matched_by"] = "header words"
+    return f
+
+
+def total_stands(t, c: int, total: float) -> bool:
+    """The table's total is trustworthy: a reading of its rows adds up to it, or one row's cell
+    could not be read as a number (a scan's "Sö" for 58) and the others leave room for it."""
+    if any(abs(x[2] - total) < 1e-6 * max(1.0, abs(total)) + _tol(t, c) for x in t.body_sums(c)):
+        return True
+    rows = t.top_rows
+    unread = [r for r in rows if t.value(r, c) is None and t.raw(r, c) not in ("", "-", "–", "—")
+              and not t.malformed(r, c)]
+    if len(unread) != 1 or len(rows) < 3:
+        return False
+    rest = sum(v for r in rows if (v := t.value(r, c)) is not None)
+    return 0 <= total - rest
+
+
+def _tol(t, c: int) -> float:
+    d = t.decimals(c, t.body)
+    return 0.0 if d == 0 else len(t.body) * 0.5 * 10 ** -d + 1e-9
+
+
+def _column_kind(ctx: Ctx, t, c: int) -> str | None:
+    """What a column counts when its header or the table says: a unit in brackets or the
+    table's "Đơn vị tính", else the counted noun the header starts with ("Học sinh đầu năm")."""
+    u = column_unit(t, c, ctx.table_units.get(t.id))
+    if u:
+        return unit_head(u.split())[1]
+    ws = words(t.columns[c].leaf)
+    if ws[:2] == ["tổng", "số"]:
+        ws = ws[2:]
+    elif ws[:1] == ["số"]:
+        ws = ws[1:]
+    kind = unit_head(ws)[1]
+    return None if kind == "time" else kind
+
+
 def _in_column(t, c: int, value: float) -> bool:
     return any((v := t.value(r, c)) is not None and abs(v - value) < 1e-6 for r in t.body)
 
@@ -107,7 +262,7 @@ def _compare(ctx: Ctx, t, c: int, s, m, total: bool = True):
     sums = t.body_sums(c)
     if t.T is not None and total:
         stated = t.effective(t.T, c)
-        if stated is not None and sums and any(abs(x[2] - stated) < 1e-6 for x in sums):
+        if stated is not None and sums and total_stands(t, c, stated):
             values.append((t.T, stated))
     seen = {v for _, v in values} | {x[2] for x in sums}
     if t.T is not None and t.value(t.T, c) is not None:
@@ -139,5 +294,7 @@ def _flag(ctx: Ctx, t, r: int, c: int, s, m, v: float, how: str):
         table_value=as_number(v), expected=as_number(v), sentence=s.text,
         location=ctx.locate(s, m.raw),
         evidence={"sentence": s.text, "unit": m.unit, "closeness": how,
+                  "readings": [prose_reading(s.text, m.raw, "stated", s.section),
+                               cell_reading(t, r, c, "compared")],
                   "table_section": t.rec.section, "row_label": t.label(r),
                   "cell": t.raw(r, c), "cell_location": t.location(r, c).model_dump(exclude_none=True)})

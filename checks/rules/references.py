@@ -10,6 +10,11 @@ two real documents.
 
 Citations come from Report.references and from the report's own text (title, headings, body),
 so the check works whichever extractor found them.
+
+When the codes are written equally often and the named issuer has no known code, the expected
+one is the code the issuer's name spells best (its initials: "Trung tâm Y tế huyện" → TTYT
+rather than YT, "Hội Nông dân huyện" → HND rather than HPN), else the report's own code (an office
+cites its own documents), else the code of the citation that gives a date.
 """
 from __future__ import annotations
 
@@ -167,8 +172,13 @@ def reference_mismatch(ctx: Ctx):
         else:
             counts = Counter(_norm(c.issuer_code) for c in cs).most_common()
             if len(counts) > 1 and counts[0][1] == counts[1][1]:
-                continue
-            expected, why = counts[0][0], "majority"
+                tied = {code for code, n in counts if n == counts[0][1]}
+                found = _tie_break(cs, tied, ctx)
+                if found is None:
+                    continue
+                expected, why = found
+            else:
+                expected, why = counts[0][0], "majority"
         exp_c = next(c for c in cs if _norm(c.issuer_code) == expected)
         for code in sorted(codes - {expected}):
             odd = [c for c in cs if _norm(c.issuer_code) == code]
@@ -184,6 +194,54 @@ def reference_mismatch(ctx: Ctx):
                 evidence={"occurrences": [{"code": c.code, "section": c.section, "issuer": c.issuer,
                                            "date": c.date, "sentence": c.sentence} for c in cs],
                           "expected_by": why})
+
+
+def _initials(name: str) -> str:
+    """'Sở Giáo dục và Đào tạo' → 'SGDVDT' (Đ as D, as _norm writes codes)."""
+    return _norm("".join(w[0] for w in words(name) if w[0].isalpha()))
+
+
+def _fit(code: str, initials: str) -> int:
+    """How many leading letters of an issuer code follow, in order, the initials of the
+    issuer's name: TTYT in 'Trung tâm Y tế huyện' 4, YT 2; HND in 'Hội Nông dân huyện' 3, HPN 1;
+    HĐND in 'Hội đồng nhân dân tỉnh' 4."""
+    i = n = 0
+    for ch in _norm(code):
+        j = initials.find(ch, i)
+        if j < 0:
+            break
+        n += 1
+        i = j + 1
+    return n
+
+
+def _own_code(ctx: Ctx) -> str | None:
+    """The issuer code of the report's own number ("20-BC/HNDT" → HNDT, "45/BC-UBND" → UBND)."""
+    num = ctx.report.metadata.report_number or ""
+    m = PARTY.search(num) or STATE.search(num)
+    if not m:
+        return None
+    return _norm(m.group(3) if m.re is PARTY else m.group(4))
+
+
+def _tie_break(cs: list[Citation], tied: set[str], ctx: Ctx) -> tuple[str, str] | None:
+    """The expected code among codes written equally often: the one the issuer's name spells
+    best (its initials), else the report's own code (an office cites its own documents), else
+    the code of the citations that give a date (the full citation, not the short repeat)."""
+    names = {c.issuer for c in cs if c.issuer}
+    if names:
+        best: dict[str, int] = {code: max(_fit(code, _initials(n)) for n in names) for code in tied}
+        top = max(best.values())
+        winners = [code for code, v in best.items() if v == top]
+        if top > 0 and len(winners) == 1:
+            return winners[0], "issuer_initials"
+    own = _own_code(ctx)
+    if own in tied:
+        return own, "own_code"
+    dated = {_norm(c.issuer_code) for c in cs if c.date} & tied
+    if len(dated) == 1:
+        return dated.pop(), "dated_citation"
+    return None
 
 
 def _same_document(cs: list[Citation]) -> bool:

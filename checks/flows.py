@@ -1,0 +1,127 @@
+"""Stock and flow: the role a word gives a number in a balance (opening, inflow, outflow, closing).
+
+"Đầu năm học nhà trường có 245 cháu" opens a balance, "nhận thêm 18 cháu" flows in, "7 cháu
+chuyển trường" flows out, "hiện có 256 cháu" closes it. The phrases are in checks.lexicon
+(BALANCE_ROLES, BALANCE_NEUTRAL); this module finds them in a column header, a row name or the
+words around a number in prose. balance_mismatch checks the equation; count_mismatch
+uses the roles to tell a stock-and-flow sentence from a whole and its parts.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from checks.lexicon import BALANCE_NEUTRAL, BALANCE_ROLES
+from checks.text import Mention, bare, fold, words
+
+FLOWS = ("in", "out")
+# A header that is only one of these words is a role on its own ("Hồ sơ / Cũ", "Hồ sơ / Mới").
+_BARE_LEAVES = {"cũ": "open", "số cũ": "open", "mới": "in", "tăng": "in", "giảm": "out"}
+_DELIM = re.compile(r"[,;:()]")
+_Phrase = tuple[list[str], str | None, str]  # folded words, role (None: neutral), the phrase
+
+
+@lru_cache(maxsize=1)
+def _phrases() -> list[_Phrase]:
+    """The lexicon's phrases, longest first; neutral phrases have no role."""
+    out: list[_Phrase] = [
+        (fold(p).split(), role, fold(p)) for role, ps in BALANCE_ROLES.items() for p in ps]
+    out += [(fold(p).split(), None, fold(p)) for p in BALANCE_NEUTRAL]
+    out.sort(key=lambda x: -len(x[0]))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _bare_phrases() -> list[_Phrase]:
+    """The phrases of two words or more without diacritics, for text a scan read."""
+    return [([bare(w) for w in pw], role, phrase) for pw, role, phrase in _phrases() if len(pw) >= 2]
+
+
+def roles_in(ws: list[str], fuzzy: bool = False) -> list[tuple[int, str, str]]:
+    """(position, role, phrase) of the role phrases in a list of folded words: longest phrases
+    first, none overlapping; a neutral phrase ("học sinh", "chi bộ") takes its words away.
+    `fuzzy` (OCR text): when no phrase is found as written, phrases of two words or more are
+    looked for without diacritics ("tồn cuồi kỳ", "tổng chỉ" for "tổng chi")."""
+    found = _roles_in(ws, _phrases())
+    if fuzzy and not found:
+        found = _roles_in([bare(w) for w in ws], _bare_phrases())
+    return found
+
+
+def _roles_in(ws: list[str], phrases: list[_Phrase]) -> list[tuple[int, str, str]]:
+    taken = [False] * len(ws)
+    found = []
+    for pw, role, phrase in phrases:
+        n = len(pw)
+        for i in range(len(ws) - n + 1):
+            if ws[i:i + n] == pw and not any(taken[i:i + n]):
+                taken[i:i + n] = [True] * n
+                if role is not None:
+                    found.append((i, role, phrase))
+    found.sort()
+    return found
+
+
+def phrase_role(ws: list[str], nearest: str = "last", fuzzy: bool = False) -> tuple[str, str] | None:
+    """The role the words give a number (the phrase nearest to it when several): stock words
+    with an opening or closing phrase take that phrase's role ("số dư … chuyển sang")."""
+    found = roles_in(ws, fuzzy)
+    if not found:
+        return None
+    main = [(r, p) for _, r, p in found if r != "stock"]
+    if not main:
+        return "stock", found[-1][2]
+    return main[-1] if nearest == "last" else main[0]
+
+
+def header_role(header: str, fuzzy: bool = False) -> tuple[str, str] | None:
+    """The role of a column header or row name; None when it has none or contradictory ones
+    ("Tăng, giảm")."""
+    ws = words(header)
+    plain = " ".join(w for w in ws if not w.isdigit()).strip(" .:")
+    if plain in _BARE_LEAVES:
+        return _BARE_LEAVES[plain], plain
+    found = roles_in(ws, fuzzy) or _glued(ws)
+    main = {r for _, r, _ in found if r != "stock"}
+    if len(main) > 1:
+        return None
+    if main:
+        r = main.pop()
+        return r, next(p for _, x, p in found if x == r)
+    return ("stock", found[0][2]) if found else None
+
+
+def _glued(ws: list[str]) -> list[tuple[int, str, str]]:
+    """Phrases a PDF's narrow header cell glued into one word ("Chuyểnđến", "Tồnđầu kỳ"): a word
+    that is, or starts or ends with, a phrase of two words or more written without its spaces."""
+    found = []
+    for i, w in enumerate(ws):
+        for pw, role, phrase in _phrases():
+            key = "".join(pw)
+            if role is not None and len(pw) >= 2 and (w == key or (len(w) > len(key) and (
+                    w.startswith(key) or w.endswith(key)))):
+                found.append((i, role, phrase))
+                break
+    return found
+
+
+def mention_role(text: str, m: Mention, before: list[Mention],
+                 fuzzy: bool = False) -> tuple[str | None, str]:
+    """The role of a number in its sentence and the phrase that gives it: the role phrase nearest
+    before it, from the punctuation after the previous number (the sentence start for the
+    first: "Đầu năm 2024, Hợp tác xã có 146 …"), else the first one after it up to the next
+    punctuation ("3 xã viên qua đời"). `before` are the sentence's mentions before it;
+    `fuzzy` for text a scan read (roles_in)."""
+    start = max([p.end_unit for p in before] + [0])
+    window = text[start:m.start]
+    if before:
+        d = _DELIM.search(window)
+        window = window[d.end():] if d else window
+        hard = list(re.finditer(r"[;()]", window))  # a bracket or a semicolon ends what came before
+        window = window[hard[-1].end():] if hard else window
+    found = phrase_role(words(window), "last", fuzzy)
+    if found is None:
+        nxt = _DELIM.search(text, m.end)
+        end = nxt.start() if nxt else len(text)
+        found = phrase_role(words(text[m.end:end]), "first", fuzzy)
+    return (found[0], found[1]) if found else (None, "")
