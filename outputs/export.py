@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from typing import IO, Iterable
 
 from sqlalchemy.orm import Session
@@ -34,14 +35,15 @@ def export_jsonl(session: Session, out: IO[str]) -> int:
     return n
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[-+]?\d[\d.,]*%?")
 
 
 def spreadsheet_text(v):
-    """`v`, with a text that a spreadsheet would run as a formula (=, +, @, a tab, or a "-" not
-    starting a number) prefixed by an apostrophe: report text is untrusted (CSV injection)."""
-    if isinstance(v, str) and v and (v.startswith(_FORMULA_START) or (
-            v[0] == "-" and not v[1:2].isdigit())):
+    """`v`, with a text that a spreadsheet could run as a formula (one starting with =, +, -, @,
+    a tab or a carriage return, unless it is a plain number such as "-2" or "+1,5") prefixed by
+    an apostrophe: report text is untrusted (CSV injection; "-2+3+cmd|…" is a formula)."""
+    if isinstance(v, str) and v.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(v):
         return "'" + v
     return v
 

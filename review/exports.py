@@ -2,27 +2,33 @@
 and the whole audit trail of decisions, as CSV (UTF-8 with BOM, so spreadsheet programs read
 Vietnamese) or as one XLSX workbook with a "Flags" and a "Decisions" sheet (openpyxl).
 
-Both follow the queue's filters (rule, severity, status, office, period)."""
+Flags follow the queue's filters; decisions follow every filter but the status one (a decided
+flag is no longer open: the audit trail of the open queue would otherwise always be empty).
+Files are named relative to the folder they were ingested from; every text cell that a
+spreadsheet could take for a formula is neutralised (outputs.export.spreadsheet_text)."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-from pathlib import Path
+from collections import defaultdict
 from typing import Any, Iterable
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer, selectinload
 
+from outputs.db.models import Document, DocumentVersion, FlagRow, Run
 from outputs.export import spreadsheet_text
-from review.store import FlagFilter, all_decisions, as_utc, period_label, queue
+from review.paths import display_path
+from review.queue import FlagFilter, base_query, filtered, order_keys, period_label
+from review.store import as_utc, decision_rows as audit_rows
 
 FLAG_COLUMNS = ["flag_id", "document", "office", "period", "report_number", "rule", "severity", "section",
                 "table", "row", "column", "stated", "computed", "expected", "suggestion", "message",
                 "message_en", "status", "decision", "corrected_value", "reason", "reviewer", "decided_at",
-                "path"]
+                "confidence", "doubtful", "other_files"]
 DECISION_COLUMNS = ["decision_id", "flag_id", "document", "office", "period", "rule", "section", "column",
                     "action", "original_value", "corrected_value", "reason", "reviewer", "decided_at",
-                    "carried_over"]
+                    "carried_over", "overrides_decision"]
 
 
 def _v(x: Any) -> Any:
@@ -39,24 +45,39 @@ def _when(t) -> str:
 
 
 def flag_rows(session: Session, f: FlagFilter) -> Iterable[list[Any]]:
-    for it in queue(session, f):
-        fl, v, d = it.flag, it.version, it.document
+    keys = order_keys(f)
+    q = (filtered(session, f, FlagRow, Document.path, DocumentVersion.issuer, DocumentVersion.period_start,
+                  DocumentVersion.period_end, DocumentVersion.period_label, DocumentVersion.report_number, Run.source)
+         .outerjoin(Run, DocumentVersion.run_id == Run.id)
+         .options(defer(FlagRow.evidence), defer(FlagRow.location), defer(FlagRow.related),
+                  selectinload(FlagRow.decisions))
+         .order_by(*((e.desc() if desc else e.asc()) for e, desc in keys)))
+    rows = session.execute(q).all()
+    others: dict[str, list[str]] = defaultdict(list)
+    dups = [r[0].dup_key for r in rows if r[0].dup_key]
+    for i in range(0, len(dups), 500):
+        twins = (base_query(FlagRow.dup_key, FlagRow.id, Document.path, Run.source, primary=False)
+                 .outerjoin(Run, DocumentVersion.run_id == Run.id).where(FlagRow.dup_key.in_(dups[i:i + 500])))
+        for key, fid, path, src in session.execute(twins):
+            others[key].append((fid, display_path(path, src)))
+    for fl, path, issuer, ps, pe, pl, number, src in rows:
         last = fl.decisions[-1] if fl.decisions else None
-        period = period_label(v.period_start, v.period_end, (v.record.get("metadata") or {}).get("period", {}).get("label"))
-        yield [fl.id, Path(d.path).name, v.issuer or "", period, v.report_number or "", fl.rule, fl.severity,
-               fl.section or "", fl.table_key or "", _v(fl.row), fl.column or "", fl.stated or "",
+        other = "; ".join(p for fid, p in others.get(fl.dup_key or "", []) if fid != fl.id)
+        yield [fl.id, display_path(path, src), issuer or "", period_label(ps, pe, pl), number or "", fl.rule,
+               fl.severity, fl.section or "", fl.table_key or "", _v(fl.row), fl.column or "", fl.stated or "",
                _v(fl.computed), _v(fl.expected), fl.suggestion or "", fl.message, fl.message_en, fl.status,
                last.action if last else "", (last.corrected_value or "") if last else "",
                (last.reason or "") if last else "", last.reviewer if last else "",
-               _when(last.created_at) if last else "", d.path]
+               _when(last.created_at) if last else "", round(fl.confidence, 3) if fl.confidence is not None else "",
+               "yes" if fl.doubtful else "", other]
 
 
 def decision_rows(session: Session, f: FlagFilter) -> Iterable[list[Any]]:
-    for dec, fl, v, d in all_decisions(session, f):
-        period = period_label(v.period_start, v.period_end, (v.record.get("metadata") or {}).get("period", {}).get("label"))
-        yield [dec.id, fl.id, Path(d.path).name, v.issuer or "", period, fl.rule, fl.section or "",
-               fl.column or "", dec.action, dec.original_value or "", dec.corrected_value or "",
-               dec.reason or "", dec.reviewer, _when(dec.created_at), "yes" if dec.carried_from_id else ""]
+    for r in audit_rows(session, f):
+        d = r.decision
+        yield [d.id, r.flag_id, r.path, r.issuer or "", r.period, r.rule, r.section or "", r.column or "",
+               d.action, d.original_value or "", d.corrected_value or "", d.reason or "", d.reviewer,
+               _when(d.created_at), "yes" if d.carried_from_id else "", d.overrides_id or ""]
 
 
 def to_csv(columns: list[str], rows: Iterable[list[Any]]) -> bytes:

@@ -1,6 +1,7 @@
 """Everything the flag page shows about one flag, gathered from its row and its version's Report
 record: the table with the flag's cells highlighted, the passages of prose, the section path,
-and — for PDFs — the pages with the cells' boxes to draw over the page image."""
+and — for PDFs, scanned ones included — the pages with the boxes to draw over the page image
+(a text layer's cell boxes, or the OCR's boxes of the cell or sentence on a scan)."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,8 @@ from typing import Any
 from outputs.db.models import Document, DocumentVersion, FlagRow
 from review import pages as pagemod
 from review import prose, tables
+
+PAGE_FORMATS = ("pdf", "scanned_pdf")  # formats whose pages can be shown as images
 
 
 @dataclass
@@ -72,6 +75,7 @@ class FlagView:
     highlighted: list[tables.Cell] = field(default_factory=list)
     evidence_json: str = ""
     is_pdf: bool = False
+    is_scan: bool = False
 
 
 def _valid_bbox(b: Any) -> bool:
@@ -111,7 +115,9 @@ def _crop(boxes: list[Box], width: float, height: float, pad: float = 50.0) -> t
 def build(flag: FlagRow, version: DocumentVersion, document: Document, cache_dir: Path | None) -> FlagView:
     rec = version.record or {}
     fv = FlagView(flag, version, document, prose.section_path(rec, flag.section))
-    fv.is_pdf = (version.format or "").lower() == "pdf"
+    fmt = (version.format or "").lower()
+    fv.is_pdf = fmt in PAGE_FORMATS
+    fv.is_scan = fmt == "scanned_pdf" or bool(version.ocr)
     if flag.table_key:
         for t in rec.get("tables") or []:
             if t.get("id") == flag.table_key:

@@ -1,5 +1,7 @@
 """Pages for archivists: the list of imported reports with search (office, period, type, words
-of the text) and one report — metadata, section tree, tables, figures, references, flags."""
+of the text, diacritics optional: review/search.py), one entry per report whatever the number
+of files holding it, and one report — metadata, its files, section tree, tables, figures,
+references, flags."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,6 +11,8 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 
 from outputs.db.models import User
 from review import store, tables
+from review.i18n import _
+from review.paths import display_path
 from review.store import ReportFilter
 from review.web import render, require_user, tx
 
@@ -57,13 +61,14 @@ def reports(request: Request, user: User = Depends(require_user)):
 
 
 @router.get("/reports/{document_id}")
-def report(request: Request, document_id: int, version: Optional[int] = None,
+def report(request: Request, document_id: str, version: Optional[str] = None,
            user: User = Depends(require_user)):
     with tx(request) as s:
         found = store.document_version(s, document_id, version)
         if found is None:
-            raise HTTPException(404, f"No report {document_id}.")
+            raise HTTPException(404, _("No such report."))
         doc, v = found
         roots, loose = section_tree(v.record or {})
         return render(request, "report.html", user=user, doc=doc, v=v, rec=v.record or {}, roots=roots,
-                      loose=loose, flags=store.version_flags(s, v.id), versions=list(doc.versions))
+                      loose=loose, flags=store.version_flags(s, v.id), versions=list(doc.versions),
+                      file_path=display_path(doc.path, store.run_source(s, v)), others=store.other_sources(s, v))

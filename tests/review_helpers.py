@@ -1,7 +1,8 @@
 """Helpers shared by the review-app tests (test_review_*): a SQLite database into which the
-sample corpus's duc-chinh-2020-h1.pdf and .docx and mao-khe-2021-chi-thi-04.docx are ingested
-once per test session (with pipeline/ingest.py's plain-Python ingestion), copied fresh for each
-test; a reviewer account; sign-in and CSRF-token helpers for TestClient."""
+sample corpus's duc-chinh-2020-h1.pdf, .docx and .scan.pdf (one report in three files) and
+mao-khe-2021-chi-thi-04.docx are ingested once per test session (with pipeline/ingest.py's
+plain-Python ingestion), with three accounts (alice the archivist, bob the reviewer, root the
+admin), copied fresh for each test; sign-in and CSRF-token helpers for TestClient."""
 from __future__ import annotations
 
 import atexit
@@ -16,8 +17,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = Path(os.environ.get("BAOCAO_CORPUS", ROOT.parent / "shared" / "corpus")) / "docs"
-SAMPLE = ["duc-chinh-2020-h1.pdf", "duc-chinh-2020-h1.docx", "mao-khe-2021-chi-thi-04.docx"]
-USER, PASSWORD = "alice", "correct horse battery"
+SAMPLE = ["duc-chinh-2020-h1.pdf", "duc-chinh-2020-h1.docx", "mao-khe-2021-chi-thi-04.docx",
+          "duc-chinh-2020-h1.scan.pdf"]
+SCAN = "duc-chinh-2020-h1.scan.pdf"
+USER, PASSWORD = "alice", "correct horse battery"  # an archivist: decides and exports
+REVIEWER, ADMIN = "bob", "root"  # same password
+ROLES = {USER: "archivist", REVIEWER: "reviewer", ADMIN: "admin"}
 SECRET = "test-secret-not-for-production"
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -48,23 +53,23 @@ def template_db() -> Path:
     url = f"sqlite:///{db}"
     run_id = ing.begin_run(url, source=str(DOCS), pattern=None, workers=0)
     outcomes = [ing.process_document(DOCS / n, url, run_id=run_id, extractor=_extract) for n in SAMPLE]
-    assert [o.status for o in outcomes] == ["new"] * 3, [(o.path, o.status, o.reason) for o in outcomes]
+    assert [o.status for o in outcomes] == ["new"] * len(SAMPLE), [(o.path, o.status, o.reason) for o in outcomes]
     ing.end_run(url, run_id, ing.summarize(outcomes, len(SAMPLE), 1.0))
+    from outputs.db import session_scope
+    from review.auth import add_user
+
+    with session_scope(url) as s:
+        for name, role in ROLES.items():
+            add_user(s, name, PASSWORD, role)
     dbengine._engines.pop(url).dispose()  # checkpoints the WAL into the file
     return db
 
 
 def fresh_db(folder: Path) -> str:
-    """A private copy of the ingested database, with the reviewer account."""
+    """A private copy of the ingested database, with its accounts."""
     dest = folder / "review.sqlite"
     shutil.copy2(template_db(), dest)
-    url = f"sqlite:///{dest}"
-    from outputs.db import session_scope
-    from review.auth import add_user
-
-    with session_scope(url) as s:
-        add_user(s, USER, PASSWORD)
-    return url
+    return f"sqlite:///{dest}"
 
 
 def dispose(url: str) -> None:

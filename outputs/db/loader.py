@@ -3,7 +3,9 @@
 `load_report` is idempotent per (path, sha256, extractor version): loading the same content again
 changes nothing. A changed file (same path, new sha256) becomes a new current version, and the
 review decisions made on the previous version's flags are carried over to the new flags that
-still hold — same rule, section, column and stated value — so reviewers never decide twice.
+still hold — same rule, section, column and stated value — so reviewers never decide twice;
+when such a flag's computed value or evidence changed, the decision comes along re-opened
+(status "needs-review") for a reviewer to look at again.
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from sqlalchemy.orm import Session, defer
 
 from models.report import Flag, Report, TableRecord
 from outputs.db.models import (
-    Document, DocumentVersion, FigureRow, FlagRow, ReferenceRow, ReviewDecision, SectionRow,
+    Document, DocumentVersion, FigureRow, FlagRow, ReferenceRow, ReportText, ReviewDecision, SectionRow,
     TableCell, TableRow, utcnow,
 )
+from outputs.db.reportkey import flag_dup_keys, refresh_listed, report_key, search_text
 
 LoadStatus = Literal["new", "changed", "unchanged", "restored"]
 
@@ -30,6 +33,7 @@ class LoadResult:
     version_id: int
     flags_by_rule: dict[str, int] = field(default_factory=dict)
     carried_decisions: int = 0
+    reopened: int = 0  # carried decisions re-opened: the flag's computed value or evidence changed
 
 
 def flag_match_key(rule: str, section: str | None, column: str | None, stated: str | None) -> tuple:
@@ -80,7 +84,8 @@ def _flag_row(f: Flag, ordinal: int) -> FlagRow:
                    section=f.section, table_key=f.table, row=f.row, column=f.column, stated=f.stated,
                    computed=f.computed, expected=f.expected, table_value=f.table_value,
                    suggestion=f.suggestion, sentence=f.sentence, location=_loc(f.location),
-                   related=list(f.related), culprit=f.culprit, evidence=f.evidence, status="open")
+                   related=list(f.related), culprit=f.culprit, evidence=f.evidence, status="open",
+                   confidence=f.confidence, doubtful=f.doubtful)
 
 
 def build_version(report: Report, *, extractor_version: str, run_id: int | None = None,
@@ -106,12 +111,63 @@ def build_version(report: Report, *, extractor_version: str, run_id: int | None 
                                  date=x.date, section=x.section, sentence=x.sentence,
                                  location=_loc(x.location)) for i, x in enumerate(report.references)]
     v.flags = [_flag_row(f, i) for i, f in enumerate(report.flags)]
+    # the review app's report identity, duplicate flags across files, search text (0003)
+    v.report_key, v.period_label = report_key(report), m.period.label
+    for row, key in zip(v.flags, flag_dup_keys(v.report_key, ((f.rule, f.section, f.column, f.stated)
+                                                             for f in report.flags))):
+        row.dup_key = key
+    v.search_text = ReportText(text=search_text(v.record))
     return v
+
+
+# Keys of a flag's evidence that say where something was read, not what: a row inserted above a
+# total, a page break moved or another OCR pass changes them without changing what was decided.
+POSITION_KEYS = frozenset({"table", "row", "col", "page", "pages", "location", "locations", "bbox", "box",
+                           "line", "paragraph", "offset", "start", "end", "index", "confidence"})
+
+
+def _substance(value: Any) -> Any:
+    """`value` (a flag's evidence) without position keys, numbers compared as numbers."""
+    if isinstance(value, dict):
+        return {k: _substance(v) for k, v in value.items() if k not in POSITION_KEYS}
+    if isinstance(value, (list, tuple)):
+        return [_substance(v) for v in value]
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, (int, float)):
+        return round(float(value), 6)
+    return value
+
+
+def _shown(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return "—" if v is None else str(v)
+
+
+def flag_changes(old: FlagRow, new: FlagRow) -> list[str]:
+    """What differs between a decided flag and the flag of a new version that matches it (same
+    rule, section, column and stated value), for a reviewer: its computed value, its expected
+    value (when it did not change with the computed one), else its evidence. Empty when the
+    decision still applies as it was taken."""
+    changes, seen = [], set()
+    for name in ("computed", "expected"):
+        before, after = getattr(old, name), getattr(new, name)
+        if _substance(before) != _substance(after):
+            change = f"{_shown(before)} → {_shown(after)}"
+            if change not in seen:
+                changes.append(f"{name} value changed: {change}")
+                seen.add(change)
+    if not changes and _substance(old.evidence or {}) != _substance(new.evidence or {}):
+        changes.append("evidence changed")
+    return changes
 
 
 def carry_over_decisions(session: Session, old: DocumentVersion, new: DocumentVersion) -> int:
     """Copy the review decisions of `old`'s flags onto the matching flags of `new` (each old
-    flag used once, in order); returns how many decisions were copied."""
+    flag used once, in order); returns how many decisions were copied. A decision whose flag no
+    longer reads the same (`flag_changes`) is carried but re-opened: status "needs-review", the
+    change in `reopen_reason`, the old decision kept in the flag's trail."""
     pool: dict[tuple, list[FlagRow]] = defaultdict(list)
     for f in old.flags:
         if f.decisions:
@@ -122,7 +178,9 @@ def carry_over_decisions(session: Session, old: DocumentVersion, new: DocumentVe
         if not candidates:
             continue
         of = candidates.pop(0)
-        nf.status = of.status
+        changes = flag_changes(of, nf)
+        nf.status = "needs-review" if changes else of.status
+        nf.reopen_reason = "; ".join(changes) if changes else of.reopen_reason
         nf.carried_from_flag_id = of.id
         for d in of.decisions:
             nf.decisions.append(ReviewDecision(
@@ -131,6 +189,45 @@ def carry_over_decisions(session: Session, old: DocumentVersion, new: DocumentVe
                 carried_from_id=d.id))
             copied += 1
     return copied
+
+
+def adopt_twin_decisions(session: Session, new: DocumentVersion) -> int:
+    """The same report in another file (outputs/db/reportkey.py): a new flag not yet decided takes
+    the status and decisions of its twin among the current flags, so it is decided once."""
+    todo = {f.dup_key: f for f in new.flags if f.dup_key and not f.decisions}
+    if not todo:
+        return 0
+    twins = session.scalars(select(FlagRow).join(DocumentVersion, FlagRow.version_id == DocumentVersion.id)
+                            .where(FlagRow.dup_key.in_(list(todo)), FlagRow.version_id != new.id,
+                                   DocumentVersion.is_current).order_by(FlagRow.id)).all()
+    copied = 0
+    for twin in twins:
+        nf = todo.get(twin.dup_key)
+        if nf is None or not twin.decisions or nf.decisions:
+            continue
+        nf.status = twin.status
+        for d in twin.decisions:
+            nf.decisions.append(ReviewDecision(
+                action=d.action, original_value=d.original_value, corrected_value=d.corrected_value,
+                reason=d.reason, reviewer=d.reviewer, user_id=d.user_id, created_at=d.created_at,
+                carried_from_id=d.id))
+            copied += 1
+    return copied
+
+
+def _relist(session: Session, current: int, previous: int | None) -> None:
+    """The queue lists the flags of current versions only, each once across the same report's
+    files (`flags.listed`, outputs/db/reportkey.py): after `current` replaced `previous`."""
+    from sqlalchemy import update
+
+    if previous is not None:
+        session.execute(update(FlagRow).where(FlagRow.version_id == previous).values(listed=False))
+    session.execute(update(FlagRow).where(FlagRow.version_id == current, FlagRow.dup_key.is_(None))
+                    .values(listed=True))
+    keys = session.scalars(select(FlagRow.dup_key).where(FlagRow.version_id.in_([v for v in (current, previous) if v]),
+                                                         FlagRow.dup_key.is_not(None))).all()
+    refresh_listed(session, keys)
+    session.flush()
 
 
 def load_report(session: Session, report: Report, *, extractor_version: str, path: str | None = None,
@@ -161,6 +258,7 @@ def load_report(session: Session, report: Report, *, extractor_version: str, pat
         doc.sha256, doc.size, doc.updated_at = sha, report.source.size, utcnow()
         session.flush()
         flags = Counter(session.scalars(select(FlagRow.rule).where(FlagRow.version_id == same.id)))
+        _relist(session, same.id, previous.id if previous is not None else None)
         return LoadResult("restored", doc.id, same.id, dict(flags))
     if previous is not None:
         previous.is_current = False
@@ -172,7 +270,10 @@ def load_report(session: Session, report: Report, *, extractor_version: str, pat
     session.add(version)
     session.flush()
     carried = carry_over_decisions(session, previous, version) if previous is not None else 0
+    carried += adopt_twin_decisions(session, version)
     doc.sha256, doc.format, doc.size, doc.updated_at = sha, report.source.format.value, report.source.size, utcnow()
     session.flush()
+    _relist(session, version.id, previous.id if previous is not None else None)
+    reopened = sum(1 for f in version.flags if f.status == "needs-review" and f.carried_from_flag_id)
     return LoadResult("changed" if previous is not None else "new", doc.id, version.id,
-                      dict(Counter(f.rule for f in report.flags)), carried)
+                      dict(Counter(f.rule for f in report.flags)), carried, reopened)

@@ -25,7 +25,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-FLAG_STATUSES = ("open", "confirmed", "dismissed", "corrected")
+# "needs-review": a decision carried to a new version of a changed document whose flag no longer
+# reads the same (computed value or evidence changed): re-opened, the old decision kept (0002)
+FLAG_STATUSES = ("open", "confirmed", "dismissed", "corrected", "needs-review")
 ACTION_STATUS = {"confirm": "confirmed", "dismiss": "dismissed", "correct": "corrected"}
 
 
@@ -86,6 +88,9 @@ class DocumentVersion(Base):
     record: Mapped[dict[str, Any]] = mapped_column(JSON)  # Report.model_dump(mode="json")
     extract_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     loaded_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    # review (0003): one report in several files shares `report_key`; the period's label as read
+    report_key: Mapped[str | None] = mapped_column(String(80), nullable=True, index=True)
+    period_label: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     document: Mapped[Document] = relationship(back_populates="versions")
     sections: Mapped[list[SectionRow]] = relationship(cascade="all, delete-orphan", order_by="SectionRow.ordinal")
@@ -95,6 +100,35 @@ class DocumentVersion(Base):
                                                           order_by="ReferenceRow.ordinal")
     flags: Mapped[list[FlagRow]] = relationship(back_populates="version", cascade="all, delete-orphan",
                                                 order_by="FlagRow.ordinal")
+    search_text: Mapped[ReportText | None] = relationship(cascade="all, delete-orphan")
+
+
+class ReportText(Base):
+    """The searchable text of a version (title, issuer, number, sections, table cells). The
+    full-text index over it is made by migration 0003 and is not a model: SQLite's FTS5 table
+    `report_fts` (kept in step by triggers), PostgreSQL's stored tsvector `tsv` (GIN index)."""
+
+    __tablename__ = "report_texts"
+    version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"),
+                                            primary_key=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+# Database objects made by migrations beside the models (full-text indexes): autogenerate and the
+# schema test leave them alone (`include_name`).
+NOT_MODELLED_TABLES = ("report_fts",)  # and FTS5's shadow tables report_fts_*
+NOT_MODELLED_COLUMNS = {"report_texts": ("tsv",)}
+
+
+def include_name(name: str | None, type_: str, parent_names: dict[str, Any]) -> bool:
+    """Alembic's `include_name` hook: False for the full-text objects above."""
+    if type_ == "table" and name and any(name == t or name.startswith(t + "_") for t in NOT_MODELLED_TABLES):
+        return False
+    if type_ == "column" and name in NOT_MODELLED_COLUMNS.get(parent_names.get("table_name") or "", ()):
+        return False
+    if type_ == "index" and name and name.startswith("ix_report_texts_tsv"):
+        return False
+    return True
 
 
 class SectionRow(Base):
@@ -184,7 +218,8 @@ class FlagRow(Base):
     """A Flag (every field of models.report.Flag) plus its review status."""
 
     __tablename__ = "flags"
-    __table_args__ = (Index("ix_flags_rule_status", "rule", "status"),)
+    __table_args__ = (Index("ix_flags_rule_status", "rule", "status"),
+                      Index("ix_flags_queue", "listed", "status", "doubtful", "severity"))
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("document_versions.id", ondelete="CASCADE"), index=True)
     ordinal: Mapped[int] = mapped_column(Integer)
@@ -210,6 +245,14 @@ class FlagRow(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")  # FLAG_STATUSES
     carried_from_flag_id: Mapped[int | None] = mapped_column(
         ForeignKey("flags.id", ondelete="SET NULL"), nullable=True)
+    # nightly (0002): why a carried decision was re-opened ("computed value changed: 5262 → 5267")
+    reopen_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # review (0003): how surely the compared numbers were read; the same flag of the same report
+    # in another file shares `dup_key` (decided once)
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    doubtful: Mapped[bool] = mapped_column(Boolean, default=False)
+    dup_key: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
+    listed: Mapped[bool] = mapped_column(Boolean, default=True)  # the one of its twins the queue lists
 
     version: Mapped[DocumentVersion] = relationship(back_populates="flags")
     decisions: Mapped[list[ReviewDecision]] = relationship(
@@ -231,6 +274,8 @@ class ReviewDecision(Base):
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
     carried_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("review_decisions.id", ondelete="SET NULL"), nullable=True)
+    # review (0003): the other reviewer's decision this one overrode (after confirming)
+    overrides_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     flag: Mapped[FlagRow] = relationship(back_populates="decisions", foreign_keys=[flag_id])
 
@@ -241,6 +286,25 @@ class User(Base):
     username: Mapped[str] = mapped_column(String(200), unique=True)
     password_hash: Mapped[str] = mapped_column(String(512))
     created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    role: Mapped[str] = mapped_column(String(16), default="reviewer")  # USER_ROLES (0003)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+USER_ROLES = ("reviewer", "archivist", "admin")  # each can do what the ones before it can
+
+
+class UserSession(Base):
+    """A signed-in session of the review app (0003): the cookie carries the token, the table its
+    hash; signing out, disabling the account or a new password revoke it server-side."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(Timestamp, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Timestamp, nullable=True)
+    address: Mapped[str | None] = mapped_column(String(64), nullable=True)
 
 
 class Run(Base):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from outputs.db.models import Base
+from outputs.db.models import Base, include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -22,7 +22,8 @@ def _url() -> str:
 
 def _configure(connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
-                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
+                      render_as_batch=connection.dialect.name == "sqlite", compare_type=True,
+                      include_name=include_name)
 
 
 def run_offline() -> None:

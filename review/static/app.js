@@ -62,7 +62,7 @@
       var svg = btn.closest(".page-view").querySelector("svg");
       var full = svg.getAttribute("viewBox") === svg.dataset.full;
       svg.setAttribute("viewBox", full ? svg.dataset.crop : svg.dataset.full);
-      btn.textContent = full ? "show whole page" : "show the flagged region";
+      btn.textContent = full ? btn.dataset.whole : btn.dataset.region;
     });
   });
 
