@@ -69,15 +69,26 @@ def split_sentences(text: str) -> list[tuple[int, str]]:
     for line in text.split("\n"):
         start = 0
         for m in _SENT_END.finditer(line):
-            piece = line[start:m.start()]
-            if piece.strip():
-                out.append((pos + start, piece.strip()))
+            _add_piece(out, line, pos, start, m.start())
             start = m.end()
-        piece = line[start:]
-        if piece.strip():
-            out.append((pos + start, piece.strip()))
+        _add_piece(out, line, pos, start, len(line))
         pos += len(line) + 1
     return out
+
+
+MAX_SENTENCE = 2000  # a longer "sentence" (no full stop) is cut at a space: the checks that look
+                     # at every number of a sentence stay linear in the paragraph's length
+
+
+def _add_piece(out: list[tuple[int, str]], line: str, pos: int, a: int, b: int) -> None:
+    while b - a > MAX_SENTENCE:
+        cut = line.rfind(" ", a + MAX_SENTENCE // 2, a + MAX_SENTENCE)
+        cut = cut if cut > a else a + MAX_SENTENCE
+        _add_piece(out, line, pos, a, cut)
+        a = cut
+    piece = line[a:b]
+    if piece.strip():
+        out.append((pos + a, piece.strip()))
 
 
 # --- numbers in prose ---------------------------------------------------------------------------

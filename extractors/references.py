@@ -16,6 +16,7 @@ from extractors.text.dates import YEAR, digit_windows, find_dates, iso_of
 from extractors.sections.outline import Outline
 from extractors.sections.prose import prose_paragraphs
 from extractors.text.sentences import sentence_at, split_sentences
+from extractors.text.spans import overlap_test
 from extractors.text.units import alternation
 from models.document import Document, Paragraph
 from models.report import Reference
@@ -175,8 +176,9 @@ def _codes(text: str, wins: list[tuple[int, int]]) -> list[RefMatch]:
 def _bare(text: str, wins: list[tuple[int, int]], taken: list[tuple[int, int]]) -> list[RefMatch]:
     """'Chỉ thị 04', 'Quyết định số 123' — a named document cited by number without code."""
     out = []
+    hit = overlap_test(taken)
     for m in _finditer(_BARE, text, wins):
-        if any(m.start() < e and s < m.end() for s, e in taken):
+        if hit(m.start(), m.end()):
             continue
         kind = _canon_kind(m["kind"])
         num = m["num"]
@@ -233,9 +235,9 @@ def _scan(text: str) -> tuple[RefMatch, ...]:
     refs += _bare(text, wins, [r.mask for r in refs])
     refs.sort(key=lambda r: r.start)
     _share_issuers(refs, text)
-    masks = [r.mask for r in refs]
+    hit = overlap_test([r.mask for r in refs])
     for d in find_dates(text, wins):
-        if any(d.start < e and s < d.end for s, e in masks):
+        if hit(d.start, d.end):
             continue
         refs.append(RefMatch(start=d.start, end=d.end, raw=d.raw, kind="date", date=d.iso,
                              mask=(d.start, d.end), tail=d.end))

@@ -28,23 +28,28 @@ def extract(
     from extractors.readers import read_document
     from extractors.report import extract_report
     from models.errors import InputError
-    from pipeline.discovery import discover
+    from pipeline.discovery import discover, path_problem, printable
 
     files = discover(paths)
     if not files:
-        typer.echo("baocao: no report files found in " + ", ".join(map(str, paths)), err=True)
+        typer.echo("baocao: no report files found in " + ", ".join(map(printable, paths)), err=True)
         raise typer.Exit(2)
     failed = 0
     for f in files:
+        problem = path_problem(f)  # a bad path (loop, undecodable name, unreadable) is that file's error
+        if problem is not None:
+            failed += 1
+            typer.echo(f"baocao: {printable(f)}: {problem.reason}", err=True)
+            continue
         try:
             report = extract_report(read_document(f), run_checks=not no_checks)
         except InputError as e:
             failed += 1
-            typer.echo(f"baocao: {e.path}: {e.reason}", err=True)
+            typer.echo(f"baocao: {printable(e.path)}: {e.reason}", err=True)
             continue
         except Exception as e:  # a bug must not stop the other files
             failed += 1
-            typer.echo(f"baocao: {f}: internal error ({type(e).__name__}: {e})", err=True)
+            typer.echo(f"baocao: {printable(f)}: internal error ({type(e).__name__}: {e})", err=True)
             continue
         if json_out:
             sys.stdout.write(report.to_json(indent=2 if pretty else None) + "\n")

@@ -5,10 +5,13 @@ benchmark compares it with. Per document (`process_document`): hash the file; sk
 document at that path is already loaded with this content and extractor version; otherwise
 read + extract + check it and load it in ONE transaction, so a crash leaves it either fully
 loaded or absent. Extraction and loading are CPU-bound Python, so `run_document` hands the whole
-document to a worker process of the active pool (`worker_pool(n)`); threads only wait on it.
-A bad file (InputError) or a bug is quarantined with its reason and the run goes on; transient
-failures (database unavailable or locked, timeouts, a dead worker process) are raised for the
-caller to retry (`is_transient`).
+document to a worker process of the active pool (`worker_pool(n)`, pipeline/workers.py);
+threads only wait on it. Each document has a time limit (`DocLimits`: a few minutes, more for
+each page of a PDF, which may need OCR): past it the worker is killed and the document
+quarantined as `timeout`. A bad file (InputError, a bad path) or a bug is quarantined with its
+reason and the run goes on; transient failures (database unavailable or locked, a dead worker
+process) are raised for the caller to retry (`is_transient`). A quarantine row the database
+cannot take is kept in a local file (pipeline/spool.py) and written at the start of the next run.
 
 Testing knob: $BAOCAO_LOAD_DELAY (seconds) sleeps inside each load transaction before commit.
 """
@@ -16,9 +19,11 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import hashlib
-import multiprocessing as mp
+import logging
 import os
+import re
 import shutil
+import subprocess
 import threading
 import time
 import traceback
@@ -29,17 +34,22 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 from extractors import __version__ as EXTRACTOR_VERSION
 from models.report import Report
+from pipeline import spool
+from pipeline.discovery import PathProblem, path_problem, printable
+from pipeline.workers import PRELOAD, JobTimeout, WorkerDied, WorkerPool  # noqa: F401
 
 TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
     OperationalError, PoolTimeoutError, TimeoutError, ConnectionError,
-    BrokenProcessPool,
+    BrokenProcessPool, WorkerDied,
 )
-PRELOAD = ["extractors.readers", "extractors.report", "checks", "pipeline.ingest"]
+# the database could not be reached or written (what sends a record to the local spool)
+DATABASE_ERRORS: tuple[type[BaseException], ...] = (OperationalError, PoolTimeoutError, DBAPIError, ConnectionError)
+log = logging.getLogger("baocao.ingest")
 
 
 def is_transient(exc: BaseException | None) -> bool:
@@ -71,6 +81,7 @@ class DocOutcome:
     version_id: int | None = None
     flags_by_rule: dict[str, int] = field(default_factory=dict)
     carried_decisions: int = 0
+    reopened: int = 0  # carried decisions re-opened (the flag's computed value or evidence changed)
     extract_seconds: float = 0.0
     load_seconds: float = 0.0
     cpu_seconds: float = 0.0  # CPU time of the process that handled the document, for it
@@ -106,50 +117,62 @@ def extract_file(path: str) -> Extracted:
                          seconds=time.perf_counter() - t0)
 
 
-def _warm(_: int) -> int:
-    time.sleep(0.05)  # long enough for every worker to be started and take one
-    return os.getpid()
+@dataclass(frozen=True)
+class DocLimits:
+    """How long one document may take, extraction and loading together: `base` seconds, plus
+    `per_page` for each page of a PDF (a scan is OCR'd page by page). From $BAOCAO_DOC_TIMEOUT
+    and $BAOCAO_PAGE_TIMEOUT (seconds); 0 turns the limit off."""
+
+    base: float = 300.0
+    per_page: float = 30.0
+
+    @classmethod
+    def from_env(cls, base: float | None = None) -> "DocLimits":
+        def num(name: str, default: float) -> float:
+            raw = os.environ.get(name, "")
+            try:
+                value = float(raw) if raw else default
+            except ValueError:
+                raise ValueError(f"{name}={raw!r} is not a number of seconds") from None
+            return max(0.0, value)
+
+        return cls(num("BAOCAO_DOC_TIMEOUT", cls.base) if base is None else max(0.0, base),
+                   num("BAOCAO_PAGE_TIMEOUT", cls.per_page))
+
+    def for_file(self, path: str | Path) -> tuple[float | None, int]:
+        """(seconds allowed for `path`, or None for no limit; its PDF pages, 0 otherwise)."""
+        if self.base <= 0:
+            return None, 0
+        pages = pdf_pages(path) if self.per_page > 0 else 0
+        return self.base + self.per_page * pages, pages
 
 
-class WorkerPool:
-    """N worker processes for documents (forkserver: safe beside threads, modules preloaded).
-    A worker that dies breaks the pool; it is rebuilt and the caller sees a transient error."""
+def pdf_pages(path: str | Path) -> int:
+    """The page count of a PDF (by its first bytes, whatever its name), 0 for anything else or
+    when it cannot be told quickly."""
+    from extractors.readers.common import die_with_parent
+    from extractors.readers.sniff import PDF_MAGIC
 
-    def __init__(self, workers: int):
-        self.workers = max(1, workers)
-        self._ctx = mp.get_context("forkserver")
-        self._ctx.set_forkserver_preload(PRELOAD)
-        self._lock = threading.Lock()
-        self._pool = self._new()
-
-    def _new(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
-
-    def warm(self) -> None:
-        """Start every worker now (so start-up is not charged to the first documents)."""
-        list(self._pool.map(_warm, range(self.workers)))
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        pool = self._pool
-        try:
-            return pool.submit(fn, *args, **kwargs).result()
-        except BrokenProcessPool:
-            with self._lock:
-                if self._pool is pool:
-                    pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._new()
-            raise
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+    try:
+        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NONBLOCK)) as fh:
+            if not fh.read(8).startswith(PDF_MAGIC):
+                return 0
+        out = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, timeout=20,
+                             preexec_fn=die_with_parent)
+    except (OSError, subprocess.SubprocessError):
+        return 0
+    m = re.search(r"^Pages:\s+(\d+)", out.stdout or "", re.M)
+    return int(m.group(1)) if m else 0
 
 
 _active_pool: WorkerPool | None = None
+_shared: dict[str, Any] = {"pool": None, "lock": threading.Lock()}
 
 
 @contextmanager
 def worker_pool(workers: int) -> Iterator[WorkerPool | None]:
-    """Make `run_document` use `workers` processes inside the block (workers <= 0: inline)."""
+    """Make `run_document` use `workers` processes inside the block (workers <= 0: inline, no
+    time limit)."""
     global _active_pool
     if workers <= 0:
         yield None
@@ -159,9 +182,34 @@ def worker_pool(workers: int) -> Iterator[WorkerPool | None]:
     try:
         pool.warm()
         yield pool
-    finally:
+    except BaseException:  # interrupted, or the run failed: stop the documents in progress now
+        _active_pool = previous
+        pool.close(wait=0)
+        raise
+    else:
         _active_pool = previous
         pool.close()
+
+
+def _process_pool() -> WorkerPool:
+    """This process's own pool, made on first use (a Dask worker's: one process per thread)."""
+    with _shared["lock"]:
+        if _shared["pool"] is None:
+            threads = 1
+            try:
+                from distributed import get_worker
+
+                threads = get_worker().state.nthreads
+            except (ImportError, ValueError, AttributeError):
+                pass
+            import multiprocessing as mp
+
+            # A Dask worker under a nanny is a daemonic process, which multiprocessing forbids to
+            # have children; ours die with it anyway (pipeline/workers.py).
+            if mp.current_process().daemon:
+                mp.current_process().daemon = False
+            _shared["pool"] = WorkerPool(threads)
+        return _shared["pool"]
 
 
 def threads_for(workers: int) -> int:
@@ -173,11 +221,7 @@ def storable_path(path: str) -> str:
     """`path` itself when it is valid UTF-8; else its bytes with the undecodable ones shown as
     \\xNN (a file name from another code page decodes to lone surrogates, which neither the
     database nor JSON accept)."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return os.fsencode(path).decode("utf-8", "backslashreplace")
+    return printable(path)
 
 
 def _copy_to_quarantine(path: str, sha: str | None, folder: str | Path) -> str | None:
@@ -193,12 +237,19 @@ def _copy_to_quarantine(path: str, sha: str | None, folder: str | Path) -> str |
 
 def record_quarantine(db_url: str, run_id: int | None, path: str, sha: str | None, kind: str, reason: str,
                       quarantine_dir: str | None) -> None:
-    """A quarantine row for a file that could not be loaded (and a copy in `quarantine_dir`)."""
+    """A quarantine row for a file that could not be loaded (and a copy in `quarantine_dir`);
+    in the local spool file when the database cannot take it."""
     from outputs.db import add_quarantine, session_scope
 
     copied = _copy_to_quarantine(path, sha, quarantine_dir) if quarantine_dir else None
-    with session_scope(db_url) as s:
-        add_quarantine(s, run_id=run_id, path=path, sha256=sha, kind=kind, reason=reason, copied_to=copied)
+    try:
+        with session_scope(db_url) as s:
+            add_quarantine(s, run_id=run_id, path=path, sha256=sha, kind=kind, reason=reason, copied_to=copied)
+    except DATABASE_ERRORS as e:  # the database is down: keep it for the next run
+        where = spool.append(db_url, {"type": "quarantine", "run_id": run_id, "path": path, "sha256": sha,
+                                      "kind": kind, "reason": reason, "copied_to": copied})
+        log.warning("%s: could not record the failure in the database (%s); kept in %s", path,
+                    type(e).__name__, where)
 
 
 def process_document(path: str | Path, db_url: str, *, run_id: int | None = None,
@@ -210,12 +261,17 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     from outputs.db import is_loaded, load_report, session_scope
 
     cpu0 = time.process_time()
-    path = str(Path(path).resolve())
-    shown = storable_path(path)
-    if shown != path:  # the database (and JSON) can only hold UTF-8 text: say so, go on
-        reason = "the file name is not valid UTF-8 (rename the file to load it)"
-        record_quarantine(db_url, run_id, shown, None, "bad_name", reason, None)
-        return DocOutcome(shown, "failed", kind="bad_name", reason=reason,
+    path = os.path.abspath(path)
+    problem = path_problem(path)  # an undecodable name, a symlink loop, an unreadable file: say so, go on
+    if problem is None:
+        try:
+            path = str(Path(path).resolve())
+        except (OSError, RuntimeError) as e:
+            problem = PathProblem("unreadable", str(e))
+    if problem is not None:
+        shown = printable(path)
+        record_quarantine(db_url, run_id, shown, None, problem.kind, problem.reason, None)
+        return DocOutcome(shown, "failed", kind=problem.kind, reason=problem.reason,
                           cpu_seconds=time.process_time() - cpu0)
     try:
         sha = sha256_file(path)
@@ -247,17 +303,33 @@ def process_document(path: str | Path, db_url: str, *, run_id: int | None = None
     status = {"restored": "changed"}.get(res.status, res.status)
     return DocOutcome(path, status, ex.report.source.sha256, version_id=res.version_id,
                       flags_by_rule=res.flags_by_rule if status != "unchanged" else {},
-                      carried_decisions=res.carried_decisions, extract_seconds=ex.seconds,
+                      carried_decisions=res.carried_decisions, reopened=res.reopened, extract_seconds=ex.seconds,
                       load_seconds=time.perf_counter() - t0, cpu_seconds=time.process_time() - cpu0)
 
 
 def run_document(path: str | Path, db_url: str, *, run_id: int | None = None,
-                 quarantine_dir: str | None = None) -> DocOutcome:
-    """`process_document` in a worker process of the active pool, or inline when there is none."""
+                 quarantine_dir: str | None = None, isolate: bool = False,
+                 limits: DocLimits | None = None) -> DocOutcome:
+    """`process_document` in a worker process of the active pool (with `isolate`, of this
+    process's own pool when there is no active one; else inline), killed and quarantined as
+    `timeout` past its time limit."""
     pool = _active_pool
+    if pool is None and isolate:
+        pool = _process_pool()
     if pool is None:
         return process_document(path, db_url, run_id=run_id, quarantine_dir=quarantine_dir)
-    return pool.call(process_document, str(path), db_url, run_id=run_id, quarantine_dir=quarantine_dir)
+    limit, pages = (limits or DocLimits.from_env()).for_file(path)
+    try:
+        return pool.call(process_document, str(path), db_url, run_id=run_id, quarantine_dir=quarantine_dir,
+                         time_limit=limit)
+    except JobTimeout:
+        shown = printable(os.path.abspath(path))
+        lim = limits or DocLimits.from_env()
+        how = f"{lim.base:g} s + {lim.per_page:g} s for each of its {pages} pages" if pages else f"{lim.base:g} s"
+        reason = (f"not done after {limit:g} s ({how}); stopped. BAOCAO_DOC_TIMEOUT / BAOCAO_PAGE_TIMEOUT "
+                  "or --doc-timeout raise the limit")
+        record_quarantine(db_url, run_id, shown, None, "timeout", reason, None)
+        return DocOutcome(shown, "failed", kind="timeout", reason=reason, extract_seconds=float(limit or 0))
 
 
 def with_retries(fn: Callable[[], DocOutcome], attempts: int = 3, delays: Iterable[float] = (1, 4)) -> DocOutcome:
@@ -289,6 +361,7 @@ def summarize(outcomes: list[DocOutcome], found: int, seconds: float) -> dict[st
         "flags": sum(flags.values()),
         "flags_by_rule": dict(sorted(flags.items())),
         "carried_decisions": sum(o.carried_decisions for o in outcomes),
+        "reopened": sum(o.reopened for o in outcomes),
         "quarantined": [{"path": o.path, "kind": o.kind, "reason": (o.reason or "").splitlines()[0][:500]}
                         for o in outcomes if o.status == "failed"],
         "seconds": round(seconds, 3),
@@ -297,25 +370,72 @@ def summarize(outcomes: list[DocOutcome], found: int, seconds: float) -> dict[st
     }
 
 
+class CannotStart(Exception):
+    """The run could not start: its source is missing or unreadable, or the database is down."""
+
+
+def check_source(source: str | Path) -> None:
+    """Raise CannotStart unless `source` is a folder that can be listed or a file."""
+    p = Path(source)
+    if not os.path.lexists(p) and not any(ch in str(source) for ch in "*?["):
+        raise CannotStart(f"{printable(source)}: no such file or folder")
+    if p.is_dir():
+        try:
+            os.scandir(p).close()
+        except OSError as e:
+            raise CannotStart(f"{printable(source)}: cannot list the folder ({e.strerror or e})") from e
+
+
+def check_database(db_url: str) -> None:
+    """Raise CannotStart unless the database answers (it is created and migrated if need be)."""
+    from sqlalchemy import text
+
+    from outputs.db import get_engine
+
+    try:
+        with get_engine(db_url).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as e:  # noqa: BLE001 - any reason is a reason not to start
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(db_url).render_as_string(hide_password=True)
+        first = str(getattr(e, "orig", None) or e).strip().splitlines()
+        raise CannotStart(f"cannot use the database {shown}: {type(e).__name__}: "
+                          f"{first[0] if first else ''}") from e
+
+
 def begin_run(db_url: str, *, source: str, pattern: str | None, workers: int | None,
               flow_run_id: str | None = None) -> int:
+    """A new `runs` row (runs whose process died are marked crashed first), after writing the
+    failures earlier runs could not record (the local spool)."""
     from outputs.db import get_engine, session_scope, start_run
 
     get_engine(db_url)  # migrate before any worker connects
+    late = spool.replay(db_url)
+    if late:
+        log.warning("recorded %d failure(s) that earlier runs could not write to the database", late)
     with session_scope(db_url) as s:
         return start_run(s, source=source, pattern=pattern, extractor_version=EXTRACTOR_VERSION,
                          workers=workers, flow_run_id=flow_run_id).id
 
 
-def end_run(db_url: str, run_id: int, summary: dict[str, Any], status: str = "completed") -> None:
+def end_run(db_url: str, run_id: int, summary: dict[str, Any], status: str = "completed") -> bool:
+    """Store the run's summary; when the database cannot take it, keep it in the local spool
+    (written at the start of the next run) and return False."""
     from outputs.db import finish_run, session_scope
 
-    with session_scope(db_url) as s:
-        finish_run(s, run_id, summary, status)
+    try:
+        with session_scope(db_url) as s:
+            finish_run(s, run_id, summary, status)
+        return True
+    except DATABASE_ERRORS as e:
+        where = spool.append(db_url, {"type": "finish_run", "run_id": run_id, "summary": summary, "status": status})
+        log.warning("run %s: could not store the summary (%s); kept in %s", run_id, type(e).__name__, where)
+        return False
 
 
 def ingest_plain(source: str | Path, db_url: str, *, pattern: str | None = None, workers: int = 2,
-                 quarantine_dir: str | None = None,
+                 quarantine_dir: str | None = None, doc_timeout: float | None = None,
                  on_done: Callable[[DocOutcome], None] | None = None) -> dict[str, Any]:
     """The whole ingestion without Prefect: the same per-document work on a thread pool feeding
     `workers` processes. Returns the run summary (also stored in `runs`)."""
@@ -325,16 +445,18 @@ def ingest_plain(source: str | Path, db_url: str, *, pattern: str | None = None,
     source = Path(source).resolve() if Path(source).exists() else source
     files = discover([source], pattern)
     run_id = begin_run(db_url, source=str(source), pattern=pattern, workers=workers)
+    limits = DocLimits.from_env(doc_timeout)
     outcomes: list[DocOutcome] = []
     with worker_pool(workers), cf.ThreadPoolExecutor(threads_for(workers)) as threads:
-        futures = [threads.submit(with_retries, lambda f=f: run_document(
-            f, db_url, run_id=run_id, quarantine_dir=quarantine_dir)) for f in files]
+        futures = {threads.submit(with_retries, lambda f=f: run_document(
+            f, db_url, run_id=run_id, quarantine_dir=quarantine_dir, limits=limits)): f for f in files}
         for fut in cf.as_completed(futures):
             try:
                 o = fut.result()
             except Exception as e:  # transient failure that outlived its retries
-                o = DocOutcome(storable_path(str(files[futures.index(fut)])), "failed", kind="transient",
-                               reason=repr(e))
+                shown = storable_path(os.path.abspath(futures[fut]))
+                o = DocOutcome(shown, "failed", kind="transient", reason=f"{type(e).__name__}: {e}")
+                record_quarantine(db_url, run_id, shown, None, "transient", o.reason, None)
             outcomes.append(o)
             if on_done:
                 on_done(o)

@@ -83,6 +83,9 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
+from pipeline_helpers import prefect_api  # noqa: E402,F401  (the session's one Prefect server)
+
+
 @pytest.fixture
 def db(tmp_path):
     """For the review app's tests: a fresh copy of the ingested sample database; disposed after."""

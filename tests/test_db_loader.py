@@ -127,3 +127,58 @@ def test_review_decisions_are_an_append_only_trail(db_url, report):  # noqa: F81
         assert trail[0].created_at <= trail[1].created_at
         assert s.get(FlagRow, flag_id).status == "corrected"
         assert s.scalar(select(ReviewDecision.id).where(ReviewDecision.action == "approve")) is None
+
+
+def test_a_carried_decision_is_reopened_when_its_flag_no_longer_reads_the_same(db_url, report):  # noqa: F811
+    """Issue 14: a correction decided on "stated 8.28, computed 828" must not silently carry to a
+    version where the rows add up to something else; a flag whose evidence only moved (a row
+    inserted above it) keeps its decision."""
+    from outputs.db.models import FLAG_STATUSES
+    from outputs.db.queries import list_flags
+
+    assert "needs-review" in FLAG_STATUSES
+    total = next(f for f in report.flags if f.rule == "total_mismatch" and isinstance(f.computed, (int, float)))
+    moved = next(f for f in report.flags if f is not total and any(
+        "row" in r for r in (f.evidence or {}).get("readings", [])))
+    first = _load(db_url, report)
+    with session_scope(db_url) as s:
+        rows = {r.flag_key: r for r in s.scalars(select(FlagRow).where(FlagRow.version_id == first.version_id))}
+        record_decision(s, rows[total.id].id, "correct", "lan", reason="the rows add up", corrected_value="828")
+        record_decision(s, rows[moved.id].id, "dismiss", "lan", reason="read correctly")
+    changed_total = total.model_copy(update={"computed": total.computed + 5})
+    evidence = dict(moved.evidence)
+    evidence["readings"] = [dict(r, row=r["row"] + 1) for r in moved.evidence["readings"]]
+    shifted = moved.model_copy(update={"evidence": evidence})
+    others = [f for f in report.flags if f is not total and f is not moved]
+    second = _load(db_url, _variant(report, "e" * 64, [changed_total, shifted] + others))
+    assert (second.status, second.carried_decisions, second.reopened) == ("changed", 2, 1)
+    with session_scope(db_url) as s:
+        rows = {r.flag_key: r for r in s.scalars(select(FlagRow).where(FlagRow.version_id == second.version_id))}
+        reopened, kept = rows[total.id], rows[moved.id]
+        assert reopened.status == "needs-review"
+        assert reopened.reopen_reason == f"computed value changed: 828 → {int(total.computed) + 5}"
+        (old,) = decisions_for(s, reopened.id)  # the old decision comes along, for the reviewer to see
+        assert (old.action, old.corrected_value, old.reviewer) == ("correct", "828", "lan") and old.carried_from_id
+        assert (kept.status, kept.reopen_reason) == ("dismissed", None)
+        assert [f.id for f, _ in list_flags(s, status="needs-review")] == [reopened.id]
+        record_decision(s, reopened.id, "confirm", "minh", reason="still wrong, total is 833 now")
+    third = _load(db_url, _variant(report, "d" * 64, [changed_total, shifted] + others))  # nothing moved
+    assert (third.carried_decisions, third.reopened) == (3, 0)
+    with session_scope(db_url) as s:
+        again = s.scalars(select(FlagRow).where(FlagRow.version_id == third.version_id,
+                                                FlagRow.flag_key == total.id)).one()
+        assert again.status == "confirmed" and [d.action for d in decisions_for(s, again.id)] == ["correct", "confirm"]
+
+
+def test_flag_changes_tell_what_a_reviewer_must_look_at_again():
+    from outputs.db.loader import flag_changes
+
+    def flag(computed, values, row=3, confidence=None):
+        return FlagRow(computed=computed, expected=computed, evidence={
+            "values": values, "readings": [{"role": "stated", "raw": "5.252", "row": row, "col": 2,
+                                            "confidence": confidence}]})
+
+    before = flag(5262, [5000, 262])
+    assert flag_changes(before, flag(5267, [5005, 262])) == ["computed value changed: 5262 → 5267"]
+    assert flag_changes(before, flag(5262, [5100, 162])) == ["evidence changed"]  # same sum, other rows
+    assert flag_changes(before, flag(5262.0, [5000, 262], row=4, confidence=0.71)) == []  # only moved / re-read

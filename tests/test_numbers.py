@@ -96,3 +96,15 @@ def test_two_values_in_one_cell_are_not_a_malformed_number():
     assert parse_number("1.250 3.400") is None
     assert parse_number("1 234 567").value == 1234567  # space thousands stay one number
     assert parse_number("12 5").malformed  # short digit groups: a typo, kept as malformed
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "1." + ".".join(["999"] * 1700), "9" * 45 + ",5",
+                                 "-" + "1" * 400 + "%"])
+def test_numbers_too_long_to_be_figures_are_text(raw):
+    """Thousands of digits (a hostile file, a garbage text layer) are no figure: parse_number
+    gives None, never an int() of 5000 digits (ValueError) or a float overflow."""
+    assert parse_number(raw) is None and not is_numeric_text(raw)
+
+
+def test_long_but_real_figures_still_read():
+    assert parse_number("2.096.584.751.000.000").value == 2096584751000000

@@ -1,4 +1,4 @@
-"""The Prefect ingestion flow, end to end, against one Prefect test server for the module:
+"""The Prefect ingestion flow, end to end, against the session's Prefect server (conftest.py):
 the sample corpus twice (SQLite and PostgreSQL), a changed file, a run killed with SIGKILL
 half-way and rerun, and documents spread over a local 2-worker Dask cluster."""
 from __future__ import annotations
@@ -15,49 +15,11 @@ from pathlib import Path
 import pytest
 
 from pipeline_helpers import (
-    ROOT, assert_complete, copy_files, corpus_names, counts, pg_schema, sqlite_url, write_corrupt,
+    ROOT, assert_complete, baocao_cmd, copy_files, corpus_names, counts, pg_schema, sqlite_url, write_corrupt,
 )
-
-# Prefect reads its settings when first imported: set them before anything imports it.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_HOME", str(ROOT / "var" / "prefect-test"))
-Path(os.environ["PREFECT_HOME"]).mkdir(parents=True, exist_ok=True)  # before Prefect reads it
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 pytestmark = pytest.mark.slow
 sys.path.insert(0, str(ROOT / "benchmarks"))
-
-
-@pytest.fixture(scope="module")
-def prefect_api(tmp_path_factory) -> str:
-    """One Prefect API server for every test here (and for the CLI subprocesses); yields its URL.
-    Like prefect_test_harness (a private database per session), but that database starts as a
-    copy of an already-migrated template kept in var/prefect-test, so only the first session
-    pays for Prefect's migrations (~30 s on 2 cores)."""
-    import sqlite3
-
-    from prefect.server.api.server import SubprocessASGIServer
-    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_DATABASE_CONNECTION_URL, temporary_settings
-
-    template = ROOT / "var" / "prefect-test" / "template.db"
-    db = tmp_path_factory.mktemp("prefect") / "prefect.db"
-    if template.exists():
-        shutil.copy2(template, db)
-    with temporary_settings(updates={PREFECT_SERVER_DATABASE_CONNECTION_URL: f"sqlite+aiosqlite:///{db}"}):
-        server = SubprocessASGIServer()
-        server.start(timeout=120)
-        try:
-            if not template.exists():  # migrated now: keep a consistent copy for next time
-                template.parent.mkdir(parents=True, exist_ok=True)
-                part = template.with_suffix(f".{os.getpid()}.part")
-                with sqlite3.connect(db) as src, sqlite3.connect(part) as dst:
-                    src.backup(dst)
-                part.replace(template)
-            with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
-                yield server.api_url
-        finally:
-            server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +40,8 @@ def _artifacts(api_url: str, flow_run_id: str) -> dict[str, list]:
     r = httpx.post(f"{api_url}/artifacts/filter", timeout=30, json={
         "artifacts": {"flow_run_id": {"any_": [flow_run_id]}}, "limit": 50, "offset": 0, "sort": "CREATED_DESC"})
     r.raise_for_status()
-    return {a["key"]: json.loads(a["data"]) if isinstance(a["data"], str) else a["data"] for a in r.json()}
+    return {a["key"]: json.loads(a["data"]) if isinstance(a["data"], str) and a["type"] == "table" else a["data"]
+            for a in r.json()}
 
 
 def _run_row(url: str, run_id: int):
@@ -114,6 +77,10 @@ def test_corpus_twice_sqlite(prefect_api, tmp_path):
     assert (table["found"], table["new"], table["failed"]) == (first["found"], first["new"], first["failed"])
     assert {r["rule"]: r["flags"] for r in arts["baocao-flags-by-rule"]} == first["flags_by_rule"]
     assert {r["path"] for r in arts["baocao-quarantine"]} >= {str(b) for b in bad}
+    report = arts["baocao-run-report"]  # the morning report, as `baocao runs --last` shows it
+    assert report.startswith(f"# ❌ baocao run {first['run_id']}: FAILED: {first['failed']} document(s)")
+    assert all(f"`{b}`" in report for b in bad) and "empty file" in report
+    assert f"## New ({first['new']})" in report
 
     second = run_ingest(str(tmp_path / "in"), url, workers=2)
     assert (second["new"], second["unchanged"], second["failed"]) == (0, first["new"], first["failed"])
@@ -178,11 +145,6 @@ def test_changed_file_new_version_keeps_review_decisions(prefect_api, tmp_path):
     assert (again["new"], again["unchanged"]) == (0, 1)
 
 
-def _cli() -> list[str]:
-    exe = Path(sys.executable).parent / "baocao"
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "pipeline.cli"]
-
-
 def _loaded_documents(url: str) -> int:
     from sqlalchemy import text
 
@@ -209,7 +171,7 @@ def test_killed_run_then_rerun_loads_every_document_once(prefect_api, tmp_path, 
     n = len(list(src.iterdir()))
     with (pg_schema() if backend == "postgres" else nullcontext(sqlite_url(tmp_path))) as url:
         env = dict(os.environ, PREFECT_API_URL=prefect_api, BAOCAO_LOAD_DELAY="0.6", COLUMNS="200")
-        cmd = _cli() + ["ingest", str(src), "--db", url, "--workers", "1"]
+        cmd = baocao_cmd() + ["ingest", str(src), "--db", url, "--workers", "1"]
         proc = subprocess.Popen(cmd, env=env, cwd=tmp_path, start_new_session=True,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         try:

@@ -54,3 +54,34 @@ def test_a_restored_version_counts_its_flags(db_url, tmp_path):  # noqa: F811
     third = ing.ingest_plain(src, db_url, workers=0)
     assert third["changed"] == 1
     assert third["flags"] == first["flags"] and third["flags_by_rule"] == first["flags_by_rule"]
+
+
+def test_a_decision_is_reopened_when_the_edited_file_adds_up_differently(db_url, tmp_path):  # noqa: F811
+    """Issue 14: the office edits a row of the table whose total was corrected by a reviewer; the
+    stated total is the same, the rows now add up to another number: the correction comes along
+    re-opened (needs-review), and the morning report lists it."""
+    from docx import Document as Docx
+    from typer.testing import CliRunner
+
+    from outputs.db import FlagRow, decisions_for, record_decision
+    from pipeline.cli import app
+
+    src = tmp_path / "in"
+    (path,) = copy_files([GOOD], src)
+    assert ing.ingest_plain(src, db_url, workers=0)["new"] == 1
+    with session_scope(db_url) as s:
+        total = s.scalars(select(FlagRow).where(FlagRow.rule == "total_mismatch")).first()
+        assert total is not None and total.computed == 828
+        record_decision(s, total.id, "correct", "lan", reason="the rows add up to 828", corrected_value="828")
+    doc = Docx(str(path))
+    cell = next(c for t in doc.tables for r in t.rows for c in r.cells if c.text.strip() == "350")
+    cell.paragraphs[0].runs[0].text = "355"  # one row of the table edited: the rows now add up to 833
+    doc.save(str(path))
+    second = ing.ingest_plain(src, db_url, workers=0)
+    assert (second["changed"], second["reopened"]) == (1, 1)
+    with session_scope(db_url) as s:
+        (again,) = s.scalars(select(FlagRow).where(FlagRow.rule == "total_mismatch", FlagRow.id != total.id)).all()
+        assert (again.status, again.reopen_reason) == ("needs-review", "computed value changed: 828 → 833")
+        assert [(d.action, d.corrected_value) for d in decisions_for(s, again.id)] == [("correct", "828")]
+    out = CliRunner().invoke(app, ["runs", "--last", "--db", db_url], env={"COLUMNS": "300"}).output
+    assert "Review decisions re-opened (1)" in out and "computed value changed: 828 → 833" in out

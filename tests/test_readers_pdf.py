@@ -397,3 +397,113 @@ def test_legacy_lines_are_decoded():
     assert text == "Báo cáo kết quả tổ chức hoạt động"
     assert "".join(r.text for r in runs_of([uni], dec)) == uni.text
     assert dec.encoding() in (Encoding.TCVN3, Encoding.MIXED)
+
+
+# -- borderless tables ------------------------------------------------------------------------
+
+def _text_line(x, y, cells, size=11, font="F1"):
+    """Text objects at x positions on one baseline: [(x, text), …]."""
+    return [_text(cx, y, s, size, font) for cx, s in cells]
+
+
+def test_borderless_table_from_aligned_words(tmp_path):
+    """A table drawn without rules: columns from the words' alignment, the header (bold) apart,
+    a label wrapped onto a second line kept in its row; the paragraph before it stays a
+    paragraph, and the lines typed with a tab after it stay out of it."""
+    body = "Trong nam, cac xa da trien khai nhieu noi dung, ket qua cu the theo bang duoi day"
+    ops = [_text(72, 100, body), _text(72, 116, "va duoc tong hop nhu sau:")]
+    ops += _text_line(0, 150, [(80, "TT"), (120, "Ten xa"), (330, "Ho dan"), (430, "Ty le (%)")], font="F2")
+    rows = [("1", "Xa Dong", "1.250", "95,2"), ("2", "Xa Tay lan can", "980", "88,0"),
+            ("3", "Xa Nam", "1.034", "91,7")]
+    y = 166
+    for i, (a, b, c, d) in enumerate(rows):
+        ops += _text_line(0, y, [(82, a), (120, b), (330, c), (430, d)])
+        y += 14
+        if i == 1:  # a label wrapped onto the next line of its cell
+            ops += [_text(120, y, "vung ven song")]
+            y += 14
+    ops += _text_line(0, y, [(120, "Cong"), (330, "3.264"), (430, "91,9")], font="F2")
+    ops += [_text(72, y + 20, "Tong thu ngan sach:"), _text(200, y + 20, "1.250 trieu dong"),
+            _text(72, y + 34, "Tong chi ngan sach:"), _text(200, y + 34, "1.180 trieu dong")]
+    doc = read_document(_make_pdf(tmp_path / "loose.pdf", [ops]))
+    (t,) = [t for t in doc.tables if t.role == TableRole.DATA]  # the tab-typed lines: layout
+    assert t.bordered is False
+    assert t.grid() == [["TT", "Ten xa", "Ho dan", "Ty le (%)"],
+                        ["1", "Xa Dong", "1.250", "95,2"],
+                        ["2", "Xa Tay lan can vung ven song", "980", "88,0"],
+                        ["3", "Xa Nam", "1.034", "91,7"],
+                        ["", "Cong", "3.264", "91,9"]]
+    before = doc.blocks[:doc.blocks.index(t)]
+    assert " ".join(b.text for b in before) == body + " va duoc tong hop nhu sau:"
+    assert "Tong thu" in doc.body_text().split(t.grid()[-1][-1], 1)[1]  # after the table, apart
+
+
+def test_horizontally_ruled_table_and_its_two_level_header(tmp_path):
+    """Rules only at the top, under the header and at the bottom; a heading centred over two
+    columns with its sub-headings under it; figures right-aligned."""
+    ops = [_rule(70, 140, 520, 140)]
+    ops += _text_line(0, 155, [(80, "TT"), (120, "Chi tieu"), (345, "Thuc hien"), (460, "Ghi chu")], font="F2")
+    ops += _text_line(0, 170, [(320, "2023"), (400, "2024")], font="F2")
+    ops += [_rule(70, 176, 520, 176)]
+    for i, (a, b, c, d) in enumerate([("Dien tich lua", "412", "431", ""),
+                                      ("San luong", "2.510", "2.704", "uoc tinh")], start=1):
+        ops += _text_line(0, 176 + 16 * i, [(82, str(i)), (120, a), (345 - 6 * len(b), b),
+                                          (425 - 6 * len(c), c), (460, d)])
+    ops += [_rule(70, 214, 520, 214)]
+    ops += [_text(72, 240, "Nhin chung san xuat nong nghiep on dinh, dat ke hoach de ra trong nam.")]
+    doc = read_document(_make_pdf(tmp_path / "hrules.pdf", [ops]))
+    (t,) = doc.tables
+    assert t.bordered is False
+    grid = t.grid()
+    assert grid[2:] == [["1", "Dien tich lua", "412", "431", ""],
+                        ["2", "San luong", "2.510", "2.704", "uoc tinh"]]
+    head = t.cell_at(0, 2)
+    assert head.text == "Thuc hien" and head.col_span == 2
+    assert [t.cell_at(1, c).text for c in (2, 3)] == ["2023", "2024"]
+    assert t.cell_at(0, 0).row_span == 2
+
+
+def test_chart_labels_and_tab_stops_are_no_table(tmp_path):
+    """Value labels scattered over a chart, and a two-column list of texts, are not tables."""
+    ops = []
+    for k, (x, vals) in enumerate([(100, "12,5 11,9"), (200, "10,4"), (300, "9,8 9,6"), (400, "8,7")]):
+        ops += [_text(x, 300 + 15 * k, vals), _text(x + 60, 310 + 15 * k, "7,1")]
+    ops += [_text(90, 400, "Cong tac chi dao"), _text(260, 400, "Cai cach the che"),
+            _text(90, 414, "dieu hanh"), _text(260, 414, "va thu tuc")]
+    doc = read_document(_make_pdf(tmp_path / "chart.pdf", [ops]))
+    assert not [t for t in doc.tables if t.role == TableRole.DATA]
+
+
+@pytest.mark.parametrize("a, b, broken", [("Triệu đồng/người/t", "háng", True),
+                                          ("Rừng phòng", "hộ", False), ("Kế hoạch", "năm", False)])
+def test_word_broken_in_a_borderless_cell_told_by_syllables(a, b, broken):
+    cell = Frame(400, 460, estimated=True)
+    lines = [_line(a, 402, 458, 300, size=11), _line(b, 402, 430, 314, size=11)]
+    joined = "".join(r.text for r in runs_of(lines, None, cell))
+    assert joined == (a + b if broken else f"{a} {b}")
+
+
+@pytest.mark.slow
+def test_borderless_tables_read_like_the_docx(tmp_path):
+    """Borderless, horizontally ruled and two-column tables made by Word's layout (python-docx →
+    LibreOffice): the PDF's data tables read cell for cell like the .docx, and the header and
+    signature blocks, the tab-typed lines and the numbered list around them stay as they are."""
+    import shutil
+    import subprocess
+
+    sys.path.insert(0, str(FIXTURES))
+    make_tables = pytest.importorskip("make_tables")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        pytest.skip("LibreOffice is not installed")
+    src = make_tables.build(tmp_path)
+    subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(src)],
+                   check=True, capture_output=True, timeout=180)
+    from extractors.report import extract_report
+
+    want = extract_report(read_document(src), run_checks=False).tables
+    got = extract_report(read_document(tmp_path / "borderless.pdf"), run_checks=False).tables
+    assert len(want) == 5
+    assert [(t.rows, t.total_row) for t in got] == [(t.rows, t.total_row) for t in want]
+    assert [t.columns for t in got][1] == [t.columns for t in want][1]  # the two-level header

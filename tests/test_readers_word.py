@@ -23,6 +23,7 @@ import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 
 from conftest import DOCS, REAL, REPORTS
 from extractors.readers import legacy, read_document
@@ -565,6 +566,84 @@ def test_vni_docx(tmp_path):
     doc = read_docx(_save(d, tmp_path / "vni.docx"))
     assert doc.source.encoding == Encoding.VNI
     assert text_similarity(doc.body_text(), "\n".join(SAMPLE.split(". "))) == 1.0
+
+
+def test_vni_typed_into_a_unicode_document(tmp_path):
+    """VNI typed with a Unicode font in a Unicode document: split by Word into short runs (each
+    too short to decide alone: decided together, from their joined text), as one run, and as
+    a stretch inside a Unicode run; the Unicode paragraphs around, written with letters a VNI
+    reading would change ("Công tác", "các"), stay as they are."""
+    vni = _vni("Công ty tiến hành tăng vốn điều lệ")
+    assert vni == "Coâng ty tieán haønh taêng voán ñieàu leä"
+    d = python_docx.Document()
+    plain = ["Công tác chỉ đạo, điều hành được tăng cường trong các tháng cuối năm.",
+             "Các xã đã hoàn thành kế hoạch; tỷ lệ hộ nghèo giảm còn 2,1%."]
+    for text in plain * 4:
+        d.add_paragraph(text)
+    p = d.add_paragraph()
+    for piece in ("Coâ", "ng ty ", "tieá", "n haø", "nh taê", "ng voá", "n ñieà", "u leä"):
+        p.add_run(piece)
+    d.add_paragraph().add_run(vni)
+    d.add_paragraph().add_run(f"Trong năm {vni} lên 5 tỷ đồng.")
+    doc = read_docx(_save(d, tmp_path / "mixed.docx"))
+    texts = [q.text for q in doc.paragraphs]
+    assert texts[:8] == plain * 4
+    assert texts[8:] == ["Công ty tiến hành tăng vốn điều lệ", "Công ty tiến hành tăng vốn điều lệ",
+                         "Trong năm Công ty tiến hành tăng vốn điều lệ lên 5 tỷ đồng."]
+    assert doc.source.encoding == Encoding.MIXED
+
+
+def test_unicode_runs_split_short_are_left_alone(tmp_path):
+    """The reverse: Unicode text cut into runs of Latin-1 letters only ("Cá", "c xã", "ô")."""
+    d = python_docx.Document()
+    p = d.add_paragraph()
+    for piece in ("Cá", "c xã ", "đã ", "hoà", "n thà", "nh kế ", "hoạch, cô", "ng tá", "c tố", "t."):
+        p.add_run(piece)
+    doc = read_docx(_save(d, tmp_path / "split.docx"))
+    assert doc.paragraphs[0].text == "Các xã đã hoàn thành kế hoạch, công tác tốt."
+    assert doc.source.encoding == Encoding.UNICODE
+
+
+def test_entity_references_inside_runs_keep_the_text_after_them(tmp_path):
+    """&amp; &lt; and numeric references are resolved; a declared entity is its text; the text
+    after any of them stays."""
+    xml = ('<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE w:document [<!ENTITY ub "Ủy ban">]>'
+           '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+           '<w:p><w:r><w:t>Thu &amp; chi &lt;đạt&gt; 100&#37; kế ho&#x1EA1;ch, do &ub; xã chỉ đạo.</w:t></w:r></w:p>'
+           '</w:body></w:document>')
+    d = python_docx.Document()
+    d.add_paragraph("x")
+    path = _save(d, tmp_path / "entities.docx")
+    path.write_bytes(_replace_part(path.read_bytes(), "word/document.xml", xml.encode("utf-8")))
+    doc = read_docx(path)
+    assert doc.paragraphs[0].text == "Thu & chi <đạt> 100% kế hoạch, do Ủy ban xã chỉ đạo."
+
+
+def test_text_in_a_one_point_font_is_hidden(tmp_path):
+    d = python_docx.Document()
+    p = d.add_paragraph("Số hộ nghèo giảm 12 hộ. ")
+    r = p.add_run("Tổng thu đạt 999.999 tỷ đồng.")
+    r.font.size = Pt(1)
+    doc = read_docx(_save(d, tmp_path / "hidden.docx"))
+    assert doc.paragraphs[0].text == "Số hộ nghèo giảm 12 hộ."
+
+
+def test_a_zip_bomb_is_stopped_at_the_limit(tmp_path, monkeypatch):
+    """document.xml is unpacked piece by piece and given up past BAOCAO_MAX_XML_MB (an entry
+    lying about its size is tested in tests/test_hostile_files.py)."""
+    from models.errors import TooLargeError
+
+    monkeypatch.setenv("BAOCAO_MAX_XML_MB", "1")
+    d = python_docx.Document()
+    d.add_paragraph("Báo cáo")
+    path = _save(d, tmp_path / "bomb.docx")
+    xml = (b'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+           b'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>B\xc3\xa1o c\xc3\xa1o</w:t></w:r></w:p>'
+           + b" " * (3 << 20) + b"</w:body></w:document>")
+    path.write_bytes(_replace_part(path.read_bytes(), "word/document.xml", xml))
+    with pytest.raises(TooLargeError) as e:
+        read_docx(path)
+    assert "word/document.xml" in e.value.reason and e.value.path == str(path)
 
 
 # =============================================================================================

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from extractors.front.placedate import PlaceDate, find_place_date
 from extractors.sections.regions import Line
+from extractors.front.acronyms import capitalise_places, is_acronym
 from extractors.text.vntext import CaseModel, fold, is_upper_text, restore_case, squash, title_case
 
 # the national motto, folded; OCR may break it over lines ("… CHỦ NGHĨA" / "VIỆT NAM")
@@ -205,7 +206,7 @@ def read_header(lines: list[Line], case: CaseModel | None = None) -> Header:
                     issuer = f"{issuer} {loc.upper()}"
                     break
         h.issuer_locality = loc or None
-        name = restore_case(issuer, case)
+        name = capitalise_places(restore_case(issuer, case, is_acronym))
         if loc:  # the place name in capitals, the unit word in lower case
             k = fold(name).rfind(fold(loc))
             if k >= 0:

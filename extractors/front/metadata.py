@@ -20,6 +20,7 @@ from extractors.front.placedate import find_place_date
 from extractors.sections.regions import Front, Line, find_front, paragraph_lines, table_lines
 from extractors.front.signature import read_signature
 from extractors.sections.segment import is_ocr
+from extractors.front.acronyms import capitalise_places, is_acronym
 from extractors.text.vntext import CaseModel, cap_first, is_upper_text, restore_case, squash, title_case
 from models.document import Document, Paragraph, Table, TableRole
 from models.report import Metadata, Period
@@ -62,7 +63,7 @@ def _title(front: Front, case: CaseModel) -> str | None:
         return None
     text = " ".join(lines)
     text = re.sub(r"^(?:v/v|về việc)\s*", "", text, flags=re.I)
-    text = restore_case(text, case) if is_upper_text(text) else cap_first(text)
+    text = capitalise_places(restore_case(text, case, is_acronym)) if is_upper_text(text) else cap_first(text)
     return text.strip(" .,;:-–") or None
 
 

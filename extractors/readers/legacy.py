@@ -273,6 +273,14 @@ def _verdict(adv: Evidence, strong: int = _STRONG) -> Encoding | None:
     return None
 
 
+# A stretch of words none of which holds a letter only Unicode writes (ă đ ơ ư ạ …): where a
+# legacy-encoded phrase inside a Unicode run can be.
+_LEGACY_STRETCH = re.compile(r"(?:[^\săĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9\u0300-\u0303\u0306\u0309\u031b\u0323]+\s+)*"
+                             r"[^\săĂđĐĩĨũŨơƠưƯ\u1ea0-\u1ef9\u0300-\u0303\u0306\u0309\u031b\u0323]+")
+MIXED_MIN_WORDS = 3
+MIXED_GAIN = 6
+
+
 class LegacyRun(Run):
     """A Run that remembers the encoding its text was decoded from; None when its characters
     said nothing (plain ASCII). Not serialised: a Document's JSON has plain runs, and
@@ -356,6 +364,76 @@ class Decoder:
             self.seen.add(enc)
         return LegacyRun(text=_apply(text, enc, font), bold=bold, italic=italic, font=font,
                          encoding=enc if evidential else None)
+
+    def make_runs(self, runs: Sequence[tuple[str, bool, bool, str | None]]) -> list[LegacyRun]:
+        """A paragraph's runs (text, bold, italic, font), decoded. Word splits typed text into
+        many runs (a revision, a spelling mark): neighbouring runs in one font whose
+        characters are not certainly Unicode are decided together, from their joined text, so
+        that "Coâ" "ng ty " "tieán haønh" read as the VNI they are even in a Unicode font; and a
+        stretch of legacy words inside a Unicode run is decoded on its own evidence (_mixed)."""
+        texts = [t if t.isascii() else unicodedata.normalize("NFC", t) for t, *_ in runs]
+        kinds = [_evidence(t)[0] for t in texts]
+        fonts = [font_base(f) for *_, f in runs]
+        group_enc: dict[int, Encoding] = {}
+        i = 0
+        while i < len(runs):
+            j = i
+            while j + 1 < len(runs) and fonts[j + 1] == fonts[i] and kinds[j + 1] != "unicode" \
+                    and kinds[i] != "unicode":
+                j += 1
+            if sum(1 for k in range(i, j + 1) if kinds[k] == "scored") >= 2:
+                enc, _ = self.decide("".join(texts[i:j + 1]), runs[i][3])
+                for k in range(i, j + 1):
+                    group_enc[k] = enc
+            i = j + 1
+        out = []
+        for k, ((_, bold, italic, font), text) in enumerate(zip(runs, texts)):
+            if k in group_enc and kinds[k] != "ascii":
+                enc = group_enc[k]
+                self.seen.add(enc)
+                out.append(LegacyRun(text=_apply(text, enc, font), bold=bold, italic=italic,
+                                     font=font, encoding=enc))
+            elif kinds[k] == "unicode" and not _is_symbol_font(font):
+                out.append(self._mixed(text, bold, italic, font))
+            else:
+                out.append(self.make_run(text, bold, italic, font))
+        return out
+
+    def _mixed(self, text: str, bold: bool, italic: bool, font: str | None) -> LegacyRun:
+        """A Unicode run, with any stretch of words that reads far better in a legacy encoding
+        decoded (text typed with the keyboard set to VNI in the middle of a Unicode paragraph).
+        Only clear cases: a stretch of at least MIXED_MIN_WORDS words none of which has a
+        letter only Unicode writes, whose best legacy reading gains MIXED_GAIN and makes most
+        of its words Vietnamese syllables that were not."""
+        self.seen.add(Encoding.UNICODE)
+        pieces: list[str] = []
+        last = 0
+        for m in _LEGACY_STRETCH.finditer(text):
+            stretch = m.group()
+            if len(stretch.split()) < MIXED_MIN_WORDS or stretch.isascii():
+                continue
+            kind, adv, _ = _evidence(stretch)
+            if kind != "scored":
+                continue
+            best, gain, lead = _lead(dict(adv))
+            if gain < MIXED_GAIN or lead < _SEPARATION:
+                continue
+            decoded = _apply(stretch, best, font)
+            words = _TOKEN.findall(stretch)
+            fixed = sum(1 for a, b in zip(words, _TOKEN.findall(decoded)) if not is_syllable(a) and is_syllable(b))
+            if fixed * 2 < len(words):
+                continue
+            pieces.append(text[last:m.start()])
+            pieces.append(decoded)
+            last = m.end()
+            self.seen.add(best)
+        if not pieces:
+            return LegacyRun(text=_apply(text, Encoding.UNICODE, font), bold=bold, italic=italic,
+                             font=font, encoding=Encoding.UNICODE)
+        pieces.append(text[last:])
+        out = unicodedata.normalize("NFC", "".join(pieces))
+        return LegacyRun(text=_apply(out, Encoding.UNICODE, font), bold=bold, italic=italic,
+                         font=font, encoding=Encoding.MIXED)
 
     def encoding(self) -> Encoding:
         """The encoding of every evidential run decoded so far (MIXED if several)."""

@@ -1,7 +1,11 @@
 """Limits on what a reader accepts, so that one huge file cannot stall a bulk import.
 
 A file over `max_bytes`, or a PDF over `max_pages`, raises TooLargeError before any parsing
-or OCR. Both can be raised for an import that needs it: BAOCAO_MAX_MB, BAOCAO_MAX_PAGES.
+or OCR. Inside a Word package, a part is unpacked only up to `max_xml_bytes` whatever its zip
+header claims (a zip bomb, or an entry lying about its size, is stopped there), and a part
+with more than MAX_XML_ELEMENTS elements is not parsed (a tree of millions of empty paragraphs
+takes gigabytes). All can be raised for an import that needs it: BAOCAO_MAX_MB,
+BAOCAO_MAX_PAGES, BAOCAO_MAX_XML_MB.
 """
 from __future__ import annotations
 
@@ -13,12 +17,16 @@ from models.errors import TooLargeError
 
 DEFAULT_MAX_MB = 200
 DEFAULT_MAX_PAGES = 500
+DEFAULT_MAX_XML_MB = 40  # the largest real report's document.xml is ~1 MB
+MAX_XML_ELEMENTS = 1_500_000  # tags in one XML part (a 300-page report has ~400 000)
+MAX_BLOCKS = 100_000  # paragraphs and table cells with text in one document
 
 
 @dataclass(frozen=True)
 class Limits:
     max_bytes: int
     max_pages: int
+    max_xml_bytes: int = DEFAULT_MAX_XML_MB << 20
 
     @classmethod
     def from_env(cls) -> "Limits":
@@ -32,7 +40,8 @@ class Limits:
                 raise ValueError(f"{name}={raw!r} must be positive")
             return value
 
-        return cls(num("BAOCAO_MAX_MB", DEFAULT_MAX_MB) << 20, num("BAOCAO_MAX_PAGES", DEFAULT_MAX_PAGES))
+        return cls(num("BAOCAO_MAX_MB", DEFAULT_MAX_MB) << 20, num("BAOCAO_MAX_PAGES", DEFAULT_MAX_PAGES),
+                   num("BAOCAO_MAX_XML_MB", DEFAULT_MAX_XML_MB) << 20)
 
 
 def check_size(path: Path, limits: Limits | None = None) -> None:

@@ -1,9 +1,14 @@
-"""Tell a file's format from its content (magic bytes), never from its name."""
+"""Tell a file's format from its content (magic bytes), never from its name.
+
+A web page (HTML, an MHTML archive) or a Word 2003 XML document is read as Format.DOC: like a
+Word 97 file it goes through LibreOffice (readers.word.doc)."""
 from __future__ import annotations
 
 import zipfile
 from pathlib import Path
 
+from extractors.readers.word.web import HEAD_BYTES
+from extractors.readers.word.web import kind_of as web_kind
 from models.document import Format
 from models.errors import (
     CorruptFileError, EmptyFileError, EncryptedFileError, UnsupportedFormatError,
@@ -67,4 +72,7 @@ def sniff(path: str | Path) -> Format:
         raise UnsupportedFormatError(p, "a zip package that is not a Word document")
     if head.startswith(b"{\\rtf"):
         raise UnsupportedFormatError(p, "RTF is not supported; save it as .docx")
+    with p.open("rb") as f:
+        if web_kind(f.read(HEAD_BYTES)):  # a web page or Word 2003 XML (often named .doc)
+            return Format.DOC
     raise UnsupportedFormatError(p, "not a Word (.docx/.doc) or PDF file by its content")

@@ -8,8 +8,11 @@ overlaps. Owned by the figures/references module (extractors/references.py uses 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from typing import Callable
+
+from extractors.text.spans import Spans
 
 YEAR = r"(?:19|20)\d{2}"
 _B = r"(?<![\w/.,-])"  # no digit, letter or code punctuation just before
@@ -81,18 +84,27 @@ _NEEDS = {p.pattern: need for (_k, p, _r), need in zip(_PATTERNS, [
     ("từ", "đến", "tới", "trước", "sau", "hạn", "hết"), ("/",), None])}
 
 
+_SPACE = re.compile(r"\s")
+
+
 def digit_windows(text: str, pad: int = 32) -> list[tuple[int, int]]:
     """Merged spans of `text` around its digits (±pad, widened to white space): the only
     places where dates, codes and figures can be. Scanning these instead of whole paragraphs
-    keeps the many date and code patterns cheap."""
+    keeps the many date and code patterns cheap. Linear in the text's length: the white space
+    a window widens to is looked up, not walked to (a run of 100 000 characters without a space
+    holding many digits must not cost their product)."""
     wins: list[tuple[int, int]] = []
     n = len(text)
+    spaces = [m.start() for m in _SPACE.finditer(text)]
     for m in _DIGITS.finditer(text):
         a, b = max(0, m.start() - pad), min(n, m.end() + pad)
-        while a > 0 and not text[a - 1].isspace():
-            a -= 1
-        while b < n and not text[b].isspace():
-            b += 1
+        if wins and a <= wins[-1][1] and b <= wins[-1][1]:
+            continue  # inside the window so far
+        k = bisect_left(spaces, a) - 1  # the last space before a
+        if not (a == 0 or text[a - 1].isspace()):
+            a = spaces[k] + 1 if k >= 0 else 0
+        k = bisect_left(spaces, b)  # the first space at or after b
+        b = spaces[k] if k < len(spaces) else n
         if wins and a <= wins[-1][1]:
             wins[-1] = (wins[-1][0], max(b, wins[-1][1]))
         else:
@@ -103,7 +115,7 @@ def digit_windows(text: str, pad: int = 32) -> list[tuple[int, int]]:
 def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[DateMatch]:
     """All dates, month-years, quarters, years and year ranges in `text`, left to right."""
     found: list[DateMatch] = []
-    taken: list[tuple[int, int]] = []
+    taken = Spans()
     wins = digit_windows(text) if windows is None else windows
     low = text.lower()
     for kind, pat, read in _PATTERNS:
@@ -113,13 +125,13 @@ def find_dates(text: str, windows: list[tuple[int, int]] | None = None) -> list[
         for a, b in wins:
             for m in pat.finditer(text, a, b):
                 s, e = m.start(), m.end()
-                if any(s < te and ts < e for ts, te in taken):
+                if taken.overlaps(s, e):
                     continue
                 iso = read(m)
                 if iso is None:
                     continue
                 found.append(DateMatch(s, e, m.group(0), iso or None, kind))
-                taken.append((s, e))
+                taken.add(s, e)
     found.sort(key=lambda d: d.start)
     return found
 

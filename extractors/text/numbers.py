@@ -6,7 +6,10 @@ breaks the rules ("8.28": a dot not followed by exactly three digits) is *malfor
 value None and gets a `suggestion` (the digits read as one number, 828, which is what a typist
 who hit "." by mistake meant; "8.00" and "0.5", where the dot can only be a decimal point,
 suggest 8 and 0.5). English-style thousands with several commas ("2,096,584,751")
-cannot be a decimal and are read as thousands.
+cannot be a decimal and are read as thousands. A run of more than MAX_DIGITS digits (an
+account or serial number, a garbage text layer, a hostile file's 5000 nines) cannot be a figure
+of a report: it is text, never converted (Python refuses int() of over 4300 digits, and a float
+overflows past 308).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ _EN_THOUSANDS_DEC = re.compile(r"^\d{1,3}(,\d{3})+\.\d+$")  # 2,096.50
 _SPACE_THOUSANDS = re.compile(r"^\d{1,3}( \d{3})+$")  # 1 234 567
 _PLAIN = re.compile(r"^\d+$")
 _DASHES = {"-", "–", "—", "x", "X", "…", "..."}  # "no value" markers in cells
+MAX_DIGITS = 40  # more digits than this in one token: not a quantity (budgets reach ~16)
 
 
 def parse_number(raw: str | None) -> Number | None:
@@ -33,7 +37,7 @@ def parse_number(raw: str | None) -> Number | None:
     if raw is None:
         return None
     s = raw.strip()
-    if not s or s in _DASHES:
+    if not s or s in _DASHES or too_long(s):
         return None
     s_core = s.rstrip("%").strip()
     sign = 1.0
@@ -95,6 +99,13 @@ def _read(s: str) -> float | None:
     if _SPACE_THOUSANDS.match(s):
         return float(int(s.replace(" ", "")))
     return None
+
+
+def too_long(text: str) -> bool:
+    """More than MAX_DIGITS digits: text, not a number."""
+    if len(text) <= MAX_DIGITS:
+        return False
+    return sum(1 for ch in text if ch.isdigit()) > MAX_DIGITS
 
 
 def is_numeric_text(raw: str | None) -> bool:

@@ -13,12 +13,13 @@ adjectives), else by the counted-noun lexicon and capitalisation. All offsets in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from extractors.text import nlp
 from extractors.text import units as U
 from extractors.text.dates import digit_windows
-from extractors.text.numbers import parse_number
+from extractors.text.numbers import parse_number, too_long
 
 NUMBER = re.compile(
     r"(?<![\w.,/])(?<![^\W\d_][-–])"  # not inside a word, a code or "Covid-19"
@@ -81,6 +82,25 @@ def blocked_spans(text: str, start: int = 0, end: int | None = None) -> list[tup
     return out
 
 
+_SO = re.compile(r"\s*(?:số|tổng\s+số)\s+", re.I)
+_RATIO = re.compile(r"/(\d{1,3}(?:\.\d{3})+|\d+)(?![\d/.,]\d)")
+
+
+def _running_max(values: list[float]) -> list[float]:
+    out, top = [], float("-inf")
+    for v in values:
+        top = max(top, v)
+        out.append(top)
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], ends: list[float], s: int, e: int) -> bool:
+    """Whether [s, e) overlaps one of `spans` (sorted by start; `ends` their running maximum
+    end): a bisection, not a scan of every span for every number."""
+    k = bisect_left(spans, (e,)) - 1  # the last span starting before e
+    return k >= 0 and ends[k] > s
+
+
 def _value(raw: str, kind_hint: str) -> float | None:
     n = parse_number(raw)
     if n is None:
@@ -101,15 +121,16 @@ class _Tokens:
     def __init__(self, text: str, start: int, end: int):
         self.text = text
         self.spans = [m.span() for m in _SYLLABLE.finditer(text, start, end)]
+        self._starts = [a for a, _b in self.spans]
         self.syl = [text[a:b] for a, b in self.spans]
         self.nlp = nlp.enabled() and nlp.available()
         self._word_of: dict[int, tuple[int, int, str]] = {}  # syllable index → its word
 
     def index_at(self, pos: int) -> int | None:
-        for i, (a, _b) in enumerate(self.spans):
-            if a >= pos:
-                return i
-        return None
+        """The first syllable starting at or after pos (a bisection: linear scans here made a
+        long paragraph cost its length times its numbers)."""
+        i = bisect_left(self._starts, pos)
+        return i if i < len(self._starts) else None
 
     def word_at(self, i: int) -> tuple[int, int, str] | None:
         """The word (start, end syllable, POS) holding syllable i; None without NLP."""
@@ -242,8 +263,8 @@ def _context(text: str, pos: int, end: int, toks: _Tokens, kind: str) -> str | N
     if (i is None or toks.spans[i][0] >= end or not _adjacent_gap(text, pos, toks.spans[i][0])
             or _ends_phrase(toks.syl[i])):
         return None
-    so = re.match(r"\s*(?:số|tổng\s+số)\s+", text[pos:end], re.I)
-    np_ = _noun_phrase(text, pos + so.end() if so else pos, end, toks, allow_unknown=toks.nlp)
+    so = _SO.match(text, pos, end)
+    np_ = _noun_phrase(text, so.end() if so else pos, end, toks, allow_unknown=toks.nlp)
     return _squash(text[toks.spans[i][0]:np_[1]]) if np_ else None
 
 
@@ -262,23 +283,26 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
     """The figures in `text[start:end]` (one sentence), left to right. `blocked`: spans with
     no figures (citations, dates, phone numbers); by default the phone/URL/time spans."""
     end = len(text) if end is None else end
-    blocked = list(blocked) if blocked is not None else blocked_spans(text, start, end)
+    blocked = sorted(blocked) if blocked is not None else sorted(blocked_spans(text, start, end))
+    block_ends = _running_max([b for _a, b in blocked])
     toks: _Tokens | None = None
     out: list[Quantity] = []
     prev_end = start
     pending_range: list[Quantity] = []
     for m in NUMBER.finditer(text, start, end):
         s, e = m.span()
-        if any(s < be and bs < e for bs, be in blocked):
+        if _overlaps(blocked, block_ends, s, e):
             continue
         if toks is None:
             toks = _Tokens(text, start, end)
         raw = m["n"]
         pos = e
+        if too_long(raw):
+            continue  # thousands of digits: a code or garbage, not a figure
         if _GLUED_CODE.match(text, e):
             continue  # "4G", "5K", "3D": a name, not a count
         # a ratio "250/300 hộ": the unit follows the second number
-        ratio = re.match(r"/(\d{1,3}(?:\.\d{3})+|\d+)(?![\d/.,]\d)", text[pos:end])
+        ratio = _RATIO.match(text, pos, end)  # matched in place: a slice per number is quadratic
         if ratio:
             frac = _FRACTION.match(text, e, end)
             if frac:  # "1/3 số hộ", "2/3 diện tích": a fraction, one figure
@@ -290,7 +314,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None,
                                     unit_end=frac.end()))
                 prev_end = frac.end()
                 continue
-            pos += ratio.end()
+            pos = ratio.end()
         q = _analyse(text, s, e, pos, end, toks, prev_end, start)
         if q is None:
             # "từ 3 đến 5 người", "5-7 người": the first number takes the unit of the second

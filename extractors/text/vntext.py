@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 _WS = re.compile(r"\s+")
 ROMAN_TOKEN = re.compile(r"^[IVX]+$")
@@ -184,9 +184,12 @@ class CaseModel:
         return out
 
 
-def restore_case(text: str, model: CaseModel | None) -> str:
+def restore_case(text: str, model: CaseModel | None,
+                 keep: Callable[[str, bool], bool] | None = None) -> str:
     """Sentence case for a line written in capitals, keeping the document's proper nouns,
-    acronyms and codes: 'KẾT QUẢ ... PHƯỜNG ĐỨC CHÍNH' → 'Kết quả ... phường Đức Chính'."""
+    acronyms and codes: 'KẾT QUẢ ... PHƯỜNG ĐỨC CHÍNH' → 'Kết quả ... phường Đức Chính'.
+    `keep(core, last)`: whether a token the document does not spell otherwise stays in
+    capitals (an acronym such as UBND; `last`: it ends the line)."""
     text = squash(text)
     if not is_upper_text(text):
         return text
@@ -194,13 +197,13 @@ def restore_case(text: str, model: CaseModel | None) -> str:
     cores = [_core(t) for t in toks]
     spelled = model.spell(cores) if model else [None] * len(toks)
     out = []
-    for tok, core, sp in zip(toks, cores, spelled):
+    for k, (tok, core, sp) in enumerate(zip(toks, cores, spelled)):
         if not core:
             out.append(tok)
             continue
         if sp is not None:
             new_core = _shape(core, sp)
-        elif _keep_caps(core):
+        elif _keep_caps(core) or (keep is not None and keep(core, k == len(toks) - 1)):
             new_core = core
         else:
             new_core = core.lower()

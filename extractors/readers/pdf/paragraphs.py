@@ -31,10 +31,13 @@ _RUN_FIX = str.maketrans({"\u01a3": "ư", "\u01a2": "Ư"})
 
 @dataclass(slots=True)
 class Frame:
-    """The horizontal extent text can fill: body margins, a table cell, a layout column."""
+    """The horizontal extent text can fill: body margins, a table cell, a layout column.
+    `estimated`: its edges are a guess (a borderless table's cell), too rough to tell from
+    widths alone whether a word was broken at the line's end."""
 
     left: float
     right: float
+    estimated: bool = False
 
     @property
     def width(self) -> float:
@@ -133,6 +136,8 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     at, bt = a.text, b.text
     if _HYPHEN_END.search(at) or bt[:1] in _CLOSING:
         return True
+    if frame is not None and frame.estimated and at[-1:].isalpha() and bt[:1].isalpha():
+        return _split_syllable(at, bt)
     if frame is None or frame.right - a.x1 > 0.6 * a.size:
         return False
     if not (at[-1:].isalnum() and bt[:1].isalnum()):
@@ -143,6 +148,20 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     n_first = len(bt.split(" ", 1)[0]) or 1
     fills_a = a.wordn_x0 - a.x0 < 0.5 and (a.x1 - a.x0) + first / n_first > frame.width - 0.3 * a.size
     return fills_a or first >= frame.width - 0.25 * b.size
+
+
+_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
+_FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
+
+
+def _split_syllable(at: str, bt: str) -> bool:
+    """Letters meet at the break and only together make a Vietnamese syllable: "…/t" + "háng"
+    is "tháng" broken, "phòng" + "hộ" are two words."""
+    from extractors.readers.legacy import is_syllable
+
+    x = _LAST_LETTERS.search(at).group()
+    y = _FIRST_LETTERS.match(bt).group()
+    return not (is_syllable(x) and is_syllable(y)) and is_syllable(x + y)
 
 
 def runs_of(lines: list[Line], decoder: PdfDecoder | None = None,

@@ -1,8 +1,10 @@
-"""Read a text PDF into a Document: paragraphs, bordered tables and layout blocks, in reading order.
+"""Read a text PDF into a Document: paragraphs, bordered, borderless and layout tables, in reading order.
 
-A PDF without a usable text layer (most pages carry almost no characters, but images) is handed
-to the OCR reader. Otherwise, per page: bordered tables are found from the ruling lines
-(tables), the other characters become lines (lines), page furniture is dropped
+A PDF pdfminer cannot open or finds no pages in (a broken cross-reference table) is rebuilt
+first (repair). A PDF without a usable text layer (most pages carry almost no characters, but
+images) is handed to the OCR reader. Otherwise, per page: bordered tables are found from the
+ruling lines (tables), tables without vertical rules from the alignment of their words
+(borderless), the other characters become lines (lines), page furniture is dropped
 (furniture), two-column header/signature blocks become LAYOUT tables (layout) and the
 remaining lines are grouped into paragraphs (paragraphs), the page's closing small-type notes
 marked style="footnote". Across pages, a table at the top of a page that continues the table at
@@ -18,6 +20,7 @@ pdfplumber and reused; nothing calls extract_text/extract_words.
 from __future__ import annotations
 
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,13 +29,16 @@ import pdfplumber
 
 from extractors.readers.common import sha256_file
 from extractors.readers.limits import check_pages
+from extractors.readers.ocr.textlayer import replace_text_layer
 from extractors.readers.pdf.decode import PdfDecoder
 from extractors.readers.pdf.furniture import furniture
 from extractors.readers.pdf.layout import find_regions, region_table, signature_block
 from extractors.readers.pdf.lines import Line, merge_lines, page_lines
 from extractors.readers.pdf.paragraphs import MARKER, Frame, Metrics, make_paragraph, split, would_fit
+from extractors.readers.pdf.repair import repaired
 from extractors.readers.pdf.table_build import build_table
-from extractors.readers.pdf.tables import Grid, assign_chars, find_grids, has_text, same_columns
+from extractors.readers.pdf.borderless import ends_page, find_borderless
+from extractors.readers.pdf.tables import Grid, assign_chars, continues, find_grids, has_text, horizontal_rules
 from models.document import Document, Format, Provenance, Source
 from models.errors import ConversionError, CorruptFileError, EmptyFileError, EncryptedFileError
 
@@ -42,9 +48,11 @@ MIN_TEXT_CHARS = 30  # a page with fewer visible characters has no usable text l
 
 # -- opening and routing ------------------------------------------------------------------
 
-def _open(path: Path):
+def _open(path: Path, name: Path | None = None):
+    """pdfplumber's view of the PDF at `path`; errors name `name` (the file as given)."""
+    src, path = path, name or path
     try:
-        return pdfplumber.open(str(path))
+        return pdfplumber.open(str(src))
     except Exception as e:  # pdfplumber wraps pdfminer's errors in PdfminerException
         msg = f"{type(e).__name__}: {e}"
         inner = e.args[0] if e.args else None
@@ -199,7 +207,7 @@ def _mark_footnotes(blocks: list, m: Metrics) -> list:
 # -- across pages -------------------------------------------------------------------------
 
 def _joins_table(prev: Grid, nxt: Grid) -> bool:
-    return same_columns(prev.xs, nxt.xs)
+    return continues(prev, nxt)
 
 
 def _joins_paragraph(a: list[Line], fa: Frame, b: list[Line], fb: Frame) -> bool:
@@ -330,6 +338,7 @@ def _page_chars(pdf, path: Path) -> list[list[dict]]:
 def _analyse_pages(pdf, all_chars: list[list[dict]]) -> list[PageData]:
     """Per page: its bordered tables (with their cells' lines) and the other text lines."""
     pages: list[PageData] = []
+    carry = None  # a borderless table that ended the page before
     for i, (page, chars) in enumerate(zip(pdf.pages, all_chars), start=1):
         try:
             grids = find_grids(page, i)
@@ -345,7 +354,20 @@ def _analyse_pages(pdf, all_chars: list[list[dict]]) -> list[PageData]:
             else:  # ruled background without text: its characters are ordinary text
                 for c in g.cells:
                     rest.extend(c.chars)
-        pages.append(PageData(i, float(page.width), float(page.height), kept, page_lines(rest, i)))
+        try:
+            loose, rest = find_borderless(rest, i, horizontal_rules(page, kept),
+                                          carry[0] if carry and carry[1] == round(page.width) else None)
+        except Exception:  # an arrangement the column finder cannot digest: read it as text
+            loose = []
+        for g in loose:
+            for c in g.cells:
+                c.lines = page_lines(c.chars, i) if c.chars else []
+        kept = sorted(kept + loose, key=lambda g: g.bbox[1])
+        lines = page_lines(rest, i)
+        last = kept[-1] if kept else None
+        carry = (last, round(page.width)) if last is not None and ends_page(last, lines, float(page.height)) \
+            else None
+        pages.append(PageData(i, float(page.width), float(page.height), kept, lines))
     return pages
 
 
@@ -371,14 +393,13 @@ def _lay_out(pages: list[PageData]) -> tuple[list, PdfDecoder]:
     return _assemble(pages, m, decoder), decoder
 
 
-def read_pdf(path: str | Path) -> Document:
-    """Read a PDF; one without a usable text layer goes to the OCR reader."""
-    p = Path(path)
-    pdf = _open(p)
+def _read(p: Path, src: Path) -> Document:
+    """Read the PDF `src` (p itself, or a repaired copy of it); errors name p."""
+    pdf = _open(src, p)
     try:
         check_pages(p, len(_pages(pdf, p)))  # before any parsing or OCR
         all_chars = _page_chars(pdf, p)
-        scanned = needs_ocr(pdf, all_chars)
+        scanned = needs_ocr(pdf, all_chars) or replace_text_layer(pdf, all_chars)  # stamp-only, garbled layers
         if not scanned:
             if not any(_visible(cs) for cs in all_chars):
                 raise EmptyFileError(p, "PDF has no text and no images")
@@ -387,9 +408,30 @@ def read_pdf(path: str | Path) -> Document:
     finally:
         _close(pdf)
     if scanned:
-        return _read_scanned(p)
+        return _read_scanned(src)
     return Document(
         source=Source(path=str(p), sha256=sha256_file(p), format=Format.PDF, size=p.stat().st_size,
                       page_count=n_pages, encoding=decoder.encoding()),
         blocks=blocks,
     )
+
+
+def read_pdf(path: str | Path) -> Document:
+    """Read a PDF; one without a usable text layer goes to the OCR reader. A PDF whose structure
+    pdfminer cannot follow (a broken cross-reference table, no trailer: "no pages") is rebuilt
+    first (pdf.repair) and read from the copy; it is damaged only when that fails too."""
+    p = Path(path)
+    try:
+        return _read(p, p)
+    except CorruptFileError as damaged:
+        with tempfile.TemporaryDirectory(prefix="baocao-pdf-") as tmp:
+            fixed = repaired(p, Path(tmp))
+            if fixed is None:
+                raise
+            try:
+                doc = _read(p, fixed)
+            except (CorruptFileError, EmptyFileError):  # what was saved of it is nothing
+                raise damaged from None
+            doc.source.path, doc.source.sha256 = str(p), sha256_file(p)
+            doc.source.size = p.stat().st_size
+            return doc

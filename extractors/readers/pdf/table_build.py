@@ -19,19 +19,24 @@ from extractors.readers.pdf.tables import Grid
 from models.document import Cell, Paragraph, Provenance, Run, Table, TableRole
 
 
-def _cell_paragraphs(lines: list[Line], bbox, m: Metrics, decoder: PdfDecoder) -> list[Paragraph]:
+def _cell_paragraphs(lines: list[Line], bbox, m: Metrics, decoder: PdfDecoder,
+                     ruled: bool = True) -> list[Paragraph]:
+    """A cell's paragraphs. A ruled cell's text fills its box less the padding; a borderless
+    cell's box is only estimated from its neighbours (its right edge perhaps half an em short),
+    so it is taken whole and a little wider, and a word broken at a line's end is told by its
+    syllables instead."""
     if not lines:
         return []
     size = lines[0].size
     pad = 0.35 * size
-    fr = Frame(bbox[0] + pad, bbox[2] - pad)
+    fr = Frame(bbox[0] + pad, bbox[2] - pad) if ruled else Frame(bbox[0], bbox[2] + 0.5 * size, True)
     return [make_paragraph(p, fr, decoder) for p in split(lines, fr, m)]
 
 
 def _grid_cells(g: Grid, m: Metrics, decoder: PdfDecoder) -> list[Cell]:
     cells = []
     for gc in g.cells:
-        paras = _cell_paragraphs(gc.lines, gc.bbox, m, decoder)
+        paras = _cell_paragraphs(gc.lines, gc.bbox, m, decoder, g.ruled)
         sideways = "" if paras else clean_text(rotated_text(gc.chars))
         if sideways:
             paras = [Paragraph(text=sideways, runs=[Run(text=sideways)])]
@@ -145,7 +150,7 @@ def build_table(grids: list[Grid], m: Metrics, decoder: PdfDecoder) -> Table:
     for c in cells:
         for p in c.paragraphs:
             p.provenance.row, p.provenance.col = c.row, c.col
-    t = Table(n_rows=n_rows, n_cols=n_cols, cells=cells, bordered=True,
+    t = Table(n_rows=n_rows, n_cols=n_cols, cells=cells, bordered=all(g.ruled for g in grids),
               provenance=Provenance(pages=sorted({g.page for g in grids}),
                                     bbox=tuple(round(v, 2) for v in first.bbox)))
     t.role = _classify(t)

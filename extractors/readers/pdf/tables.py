@@ -38,6 +38,8 @@ class Grid:
     ys: list[float]  # row boundaries, n_rows + 1
     cells: list[GridCell]
     cover: dict[tuple[int, int], int]  # (row, col) → index into cells
+    ruled: bool = True  # drawn with rules; False: found from the alignment of its words
+    gutters: list[tuple[float, float]] | None = None  # borderless: the blank stretches between columns
 
     @property
     def n_rows(self) -> int:
@@ -186,9 +188,36 @@ def assign_chars(grids: list[Grid], chars: list[dict]) -> list[dict]:
     return rest
 
 
+def horizontal_rules(page, grids: list[Grid]) -> list[tuple[float, float, float]]:
+    """The page's horizontal rules outside ruled tables, as (x0, x1, y): the rules of a table
+    drawn without vertical lines."""
+    out = []
+    for o in rulings(page):
+        x0, x1, top, bottom = o["x0"], o["x1"], o["top"], o["bottom"]
+        if x1 - x0 < 3 * THIN:
+            continue
+        ys = [(top + bottom) / 2] if bottom - top <= THIN else [top, bottom]
+        for y in ys:
+            if not any(g.bbox[0] - SNAP <= x0 and x1 <= g.bbox[2] + SNAP
+                       and g.bbox[1] - SNAP <= y <= g.bbox[3] + SNAP for g in grids):
+                out.append((x0, x1, y))
+    return out
+
+
 def has_text(g: Grid) -> bool:
     """A table has text in its cells (ruled chart backgrounds do not)."""
     return any(not ch["text"].isspace() for c in g.cells for ch in c.chars)
+
+
+def continues(prev: Grid, nxt: Grid) -> bool:
+    """`nxt` (at the top of a page) carries on `prev` (at the foot of the page before): the same
+    columns; a borderless table's boundaries are estimated from its words, so within a wider
+    tolerance."""
+    if prev.ruled and nxt.ruled:
+        return same_columns(prev.xs, nxt.xs)
+    if prev.ruled != nxt.ruled:
+        return False
+    return same_columns(prev.xs[1:-1], nxt.xs[1:-1], 12.0) and len(prev.xs) == len(nxt.xs)
 
 
 def same_columns(a_xs: list[float], b_xs: list[float], tol: float = 4.0) -> bool:

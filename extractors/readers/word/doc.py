@@ -10,6 +10,10 @@ processes are swept), in its own process group, killed whole when it overruns th
 ConversionError naming the file. The Document's Source describes the original .doc (format
 DOC, its own hash and size, converted_with "libreoffice X.Y.Z").
 
+A web page (HTML, or the HTML inside an MHTML archive) or a Word 2003 XML document saved with
+a .doc name is converted the same way (readers.word.web tells them apart); its Source says
+DOC, converted by LibreOffice.
+
 The TCVN3 letter "ư" (byte 0xAD, the soft hyphen) comes through the conversion as
 <w:softHyphen/>; the docx reader keeps it and the legacy decoder turns it back into "ư".
 """
@@ -26,8 +30,10 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
-from extractors.readers.common import sha256_file
+from extractors.readers.common import guarded, sha256_file
 from extractors.readers.word.docx import read_docx
+from extractors.readers.word.web import HEAD_BYTES, html_of_mhtml
+from extractors.readers.word.web import kind_of as web_kind
 from extractors.readers.word.word97 import CfbError, inspect_doc, repair_trailing_table
 from models.document import Document, Format
 from models.errors import (
@@ -35,6 +41,7 @@ from models.errors import (
 )
 
 TIMEOUT_S = float(os.environ.get("BAOCAO_SOFFICE_TIMEOUT", "120"))
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def soffice_binary() -> str | None:
@@ -102,7 +109,7 @@ def _remove_profiles() -> None:
 
 def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
     """Run in a new process group; on timeout kill the whole group and raise TimeoutExpired."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    proc = subprocess.Popen(guarded(cmd), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -134,12 +141,14 @@ def libreoffice_version() -> str:
     return f"libreoffice {version}".strip()
 
 
-def convert_to_docx(path: Path, data: bytes, outdir: Path, timeout: float = TIMEOUT_S) -> Path:
-    """Convert .doc bytes (of `path`, named in errors) to a .docx in `outdir`."""
+def convert_to_docx(path: Path, data: bytes, outdir: Path, timeout: float = TIMEOUT_S,
+                    suffix: str = ".doc") -> Path:
+    """Convert .doc bytes (of `path`, named in errors) to a .docx in `outdir`; `suffix` names
+    the input for LibreOffice's type detection (".html", ".xml" for what is not Word 97)."""
     binary = soffice_binary()
     if not binary:
         raise ConversionError(path, "LibreOffice (soffice) is not installed; cannot convert .doc")
-    src = outdir / "input.doc"  # a plain name: LibreOffice derives the output name from it
+    src = outdir / f"input{suffix}"  # a plain name: LibreOffice derives the output name from it
     src.write_bytes(data)
     profile = _take_profile()
     healthy = False
@@ -164,12 +173,32 @@ def convert_to_docx(path: Path, data: bytes, outdir: Path, timeout: float = TIME
     return result
 
 
+def _web_source(p: Path, data: bytes) -> tuple[bytes, str]:
+    """(what LibreOffice is given, its suffix) for a web page or Word 2003 XML named .doc."""
+    kind = web_kind(data[:HEAD_BYTES])
+    if kind == "mhtml":
+        html = html_of_mhtml(data)
+        if not html:
+            raise CorruptFileError(p, "a web archive (MHTML) without a web page in it")
+        return html, ".html"
+    if kind == "wordxml":
+        return data, ".xml"
+    if kind == "html":
+        return data, ".html"
+    raise CorruptFileError(p, "damaged Word 97 file (no OLE2 header)")
+
+
 def read_doc(path: str | Path, timeout: float = TIMEOUT_S) -> Document:
-    """Read a Word 97-2003 .doc into a Document (via LibreOffice → .docx)."""
+    """Read a Word 97-2003 .doc into a Document (via LibreOffice → .docx); a web page or a
+    Word 2003 XML document saved under a .doc name the same way."""
     p = Path(path)
     data = p.read_bytes()
     if not data:
         raise EmptyFileError(p, "empty file (0 bytes)")
+    suffix = ".doc"
+    if not data.startswith(OLE2_MAGIC):
+        data, suffix = _web_source(p, data)
+        return _converted(p, data, timeout, suffix)
     try:
         info = inspect_doc(data)
     except (CfbError, struct.error, IndexError, ValueError) as e:
@@ -181,8 +210,12 @@ def read_doc(path: str | Path, timeout: float = TIMEOUT_S) -> Document:
             data = repair_trailing_table(data) or data
         except (CfbError, struct.error, IndexError, ValueError):
             pass  # convert as it is: only the last table may come out flattened
+    return _converted(p, data, timeout, suffix)
+
+
+def _converted(p: Path, data: bytes, timeout: float, suffix: str) -> Document:
     with tempfile.TemporaryDirectory(prefix="baocao-doc-") as tmp:
-        docx_path = convert_to_docx(p, data, Path(tmp), timeout)
+        docx_path = convert_to_docx(p, data, Path(tmp), timeout, suffix)
         try:
             doc = read_docx(docx_path, fmt=Format.DOC)
         except InputError as e:

@@ -27,6 +27,7 @@ from lxml import etree
 
 from extractors.readers.common import clean_text, sha256_file
 from extractors.readers.legacy import Decoder
+from extractors.readers.limits import MAX_BLOCKS, MAX_XML_ELEMENTS, Limits
 from extractors.readers.word.numbering import Numbering
 from models.document import (
     Alignment, Cell, Document, Format, Paragraph, Provenance, Source, Table, TableRole,
@@ -42,8 +43,17 @@ VAL = W + "val"
 W_P, W_TBL, W_R, W_T, W_TR, W_TC = W + "p", W + "tbl", W + "r", W + "t", W + "tr", W + "tc"
 W_SDT, W_SDTCONTENT, W_CUSTOMXML = W + "sdt", W + "sdtContent", W + "customXml"
 W_PPR, W_RPR, W_TXBX = W + "pPr", W + "rPr", W + "txbxContent"
+W_RFONTS, W_SZ, W_RSTYLE = W + "rFonts", W + "sz", W + "rStyle"
+W_PSTYLE, W_JC, W_NUMPR, W_NUMID, W_ILVL = W + "pStyle", W + "jc", W + "numPr", W + "numId", W + "ilvl"
+W_TRPR, W_GRIDBEFORE, W_TCPR = W + "trPr", W + "gridBefore", W + "tcPr"
+W_GRIDSPAN, W_VMERGE, W_HMERGE, W_TCBORDERS = W + "gridSpan", W + "vMerge", W + "hMerge", W + "tcBorders"
+W_TAB, W_PTAB, W_SOFTHYPHEN, W_NBHYPHEN, W_SYM = W + "tab", W + "ptab", W + "softHyphen", W + "noBreakHyphen", W + "sym"
+_PPR_TAGS = frozenset({W_PSTYLE, W_JC, W_NUMPR})
+_NUMPR_TAGS = frozenset({W_NUMID, W_ILVL})
+_TCPR_TAGS = frozenset({W_GRIDSPAN, W_VMERGE, W_HMERGE, W_TCBORDERS})
 
-MAX_PART_BYTES = 200 * 1024 * 1024  # a document.xml larger than this is a zip bomb, not a report
+MIN_VISIBLE_PT = 2.0  # text set smaller than this cannot be read: it is hidden, like w:vanish
+MAX_NESTING = 16  # tables nested deeper than this are read flat (their paragraphs in order)
 
 _ALIGN = {"center": Alignment.CENTER, "right": Alignment.RIGHT, "end": Alignment.RIGHT,
           "both": Alignment.JUSTIFY, "distribute": Alignment.JUSTIFY, "left": Alignment.LEFT,
@@ -84,6 +94,28 @@ def _half_points(el) -> float | None:
     return int(v) / 2 if v.isdigit() else None
 
 
+def _first_children(el, tags: frozenset) -> dict:
+    """The first child element of `el` with each of `tags`, in one pass over its children
+    (lxml's find() costs a path lookup per call: several of them per paragraph added up to a
+    fifth of the reading time)."""
+    found: dict = {}
+    for ch in el:
+        tag = ch.tag
+        if tag in tags and tag not in found:
+            found[tag] = ch
+    return found
+
+
+def _lead_child(el, tag: str):
+    """el.find(tag) for a child the schema puts first (w:pPr, w:rPr, w:tcPr): the first child
+    is looked at before the search."""
+    for ch in el:
+        if ch.tag == tag:
+            return ch
+        break
+    return el.find(tag)
+
+
 # ------------------------------------------------------------------------------------------
 # Package
 # ------------------------------------------------------------------------------------------
@@ -92,6 +124,8 @@ class _Package:
 
     def __init__(self, path: Path):
         self.path = path
+        self.limits = Limits.from_env()
+        self.entities: dict[str, str] = {}  # plain-text entities a part's DTD declares
         try:
             self.zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile as e:
@@ -134,18 +168,33 @@ class _Package:
         return out
 
     def raw(self, name: str | None, required: bool = True) -> bytes | None:
-        """A part's bytes (strict-namespace documents mapped to the transitional namespace)."""
+        """A part's bytes (strict-namespace documents mapped to the transitional namespace),
+        unpacked in pieces and given up past the limit whatever the zip header says: a bomb,
+        or an entry lying about its size, costs no more than the limit."""
         if not name or name not in self.names:
             if required:
                 raise CorruptFileError(self.path, f"Word package is missing {name}")
             return None
+        cap = self.limits.max_xml_bytes
         try:
             info = self.zip.getinfo(name)
-            if info.file_size > MAX_PART_BYTES:
-                raise TooLargeError(self.path, f"{name} unpacks to {info.file_size >> 20} MB")
-            data = self.zip.read(name)
+            if info.file_size > cap:
+                raise TooLargeError(self.path, f"{name} unpacks to {info.file_size >> 20} MB, over the "
+                                               f"{cap >> 20} MB limit (BAOCAO_MAX_XML_MB raises it)")
+            pieces, total = [], 0
+            with self.zip.open(info) as f:
+                while piece := f.read(1 << 20):
+                    total += len(piece)
+                    if total > cap:
+                        raise TooLargeError(self.path, f"{name} unpacks to more than {cap >> 20} MB "
+                                                       "(a zip bomb?; BAOCAO_MAX_XML_MB raises the limit)")
+                    pieces.append(piece)
+            data = b"".join(pieces)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as e:
             raise CorruptFileError(self.path, f"damaged Word package: cannot unpack {name} ({e})") from e
+        if data.count(b"<") > MAX_XML_ELEMENTS:  # a tag each (a real part has ~2 per element)
+            raise TooLargeError(self.path, f"{name} holds over {MAX_XML_ELEMENTS:,} XML elements "
+                                           "(no report has that many)")
         if _STRICT_NS in data:
             data = data.replace(_STRICT_NS, NS.encode())
         return data
@@ -155,11 +204,18 @@ class _Package:
         if data is None:
             return None
         try:
-            return etree.fromstring(data, _PARSER)
+            root = etree.fromstring(data, _PARSER)
         except etree.XMLSyntaxError as e:
             if not required:
                 return None
             raise CorruptFileError(self.path, f"damaged Word XML in {name} ({e})") from e
+        dtd = root.getroottree().docinfo.internalDTD
+        if dtd is not None:  # Word writes none; a hand-made or hostile part may
+            for ent in dtd.iterentities():
+                text = ent.content or ""
+                if len(text) <= 1000 and "&" not in text and "<" not in text:
+                    self.entities[ent.name] = text  # never expanded recursively
+        return root
 
 
 # ------------------------------------------------------------------------------------------
@@ -192,20 +248,28 @@ _RPR_FIELDS = {W + "b": "bold", W + "i": "italic", W + "caps": "caps", W + "vani
 
 def _run_props(rpr) -> _RunProps:
     """The properties set in a w:rPr (one pass over its children)."""
+    return _run_props_style(rpr)[0]
+
+
+def _run_props_style(rpr) -> tuple[_RunProps, str | None]:
+    """The properties set in a w:rPr and its character style (w:rStyle), in one pass."""
     props = _RunProps()
+    rstyle = None
     if rpr is None:
-        return props
+        return props, rstyle
     for el in rpr:
         tag = el.tag
         name = _RPR_FIELDS.get(tag)
         if name is not None:
             if name != "hidden" or not props.hidden:
                 setattr(props, name, el.get(VAL, "1").lower() not in _OFF)
-        elif tag == W + "rFonts":
+        elif tag == W_RFONTS:
             props.font = _font(el)
-        elif tag == W + "sz":
+        elif tag == W_SZ:
             props.size = _half_points(el)
-    return props
+        elif tag == W_RSTYLE and rstyle is None:
+            rstyle = el
+    return props, (rstyle.get(VAL) if rstyle is not None else None)
 
 
 def _border_visible(el) -> bool | None:
@@ -224,6 +288,12 @@ class _Style:
     align: Alignment | None
     num: tuple[str | None, int | None] | None  # (numId, ilvl) of its w:numPr
     borders: dict[str, bool | None] = field(default_factory=dict)  # table styles
+
+
+def _attr_text(value: bytes) -> str:
+    """An attribute's value as text (its XML escapes undone)."""
+    text = value.decode("utf-8", "replace")
+    return xml_unescape(text) if "&" in text else text
 
 
 class _Styles:
@@ -283,19 +353,22 @@ class _Styles:
             if dd is not None:
                 self.defaults = _run_props(dd.find(f"{W}rPrDefault/{W}rPr"))
         for m in _STYLE_TAG.finditer(data):
-            attrs = {k.decode(): xml_unescape(v.decode("utf-8", "replace"))
-                     for k, v in _STYLE_ATTR.findall(m.group(1))}
-            sid = attrs.get("styleId")
+            head = m.group(1)
+            attrs = dict(_STYLE_ATTR.findall(head))
+            sid = attrs.get(b"styleId")
             if sid is None:
                 continue
-            if m.group(1).endswith(b"/"):
+            if head.endswith(b"/"):
                 end = m.end()
             else:
                 end = data.find(b"</w:style>", m.end())
                 if end < 0:
                     continue
                 end += len(b"</w:style>")
-            self._add(sid, (m.start(), end), attrs.get("type", "paragraph"), attrs.get("default"))
+            kind, default = attrs.get(b"type"), attrs.get(b"default")
+            self._add(_attr_text(sid), (m.start(), end),
+                      "paragraph" if kind is None else _attr_text(kind),
+                      None if default is None else _attr_text(default))
         return self
 
     def _fragment(self, start: int, end: int):
@@ -412,6 +485,7 @@ class _Walker:
         self._style_cache: dict[str | None, tuple[_Style | None, _RunProps]] = {}
         self.n_par = 0
         self.n_tbl = 0
+        self.n_blocks = 0
 
     # -- body ------------------------------------------------------------------------------
     def walk(self) -> list[_P | _T]:
@@ -419,8 +493,18 @@ class _Walker:
         body = root.find(W + "body")
         if body is None:
             raise CorruptFileError(self.pkg.path, "Word document has no body")
-        self._blocks(body, top=True)
+        try:
+            self._blocks(body, top=True)
+        except RecursionError:  # content controls nested hundreds deep: no Word file is so
+            raise CorruptFileError(self.pkg.path, "Word XML nested too deeply to read") from None
         return self.blocks
+
+    def _count(self, n: int = 1) -> None:
+        """Count paragraphs and cells with text; past MAX_BLOCKS the document is refused."""
+        self.n_blocks += n
+        if self.n_blocks > MAX_BLOCKS:
+            raise TooLargeError(self.pkg.path, f"over {MAX_BLOCKS:,} paragraphs and table cells "
+                                               "(no report has that many)")
 
     def _blocks(self, parent, top: bool) -> None:
         for el in parent:
@@ -432,6 +516,7 @@ class _Walker:
                 if top:
                     self.n_par += 1
                 if para.runs and "".join(r[0] for r in para.runs).strip():
+                    self._count()
                     self.blocks.append(para)
                 for box in self._text_boxes(el):
                     self._blocks(box, top=False)
@@ -458,18 +543,20 @@ class _Walker:
 
     # -- paragraphs ------------------------------------------------------------------------
     def paragraph(self, p, prov: dict) -> _P:
-        ppr = p.find(W_PPR)
+        ppr = _lead_child(p, W_PPR)
         style_id = align = None
         num_id = ilvl = None
         if ppr is not None:
-            ps = ppr.find(W + "pStyle")
+            found = _first_children(ppr, _PPR_TAGS)
+            ps = found.get(W_PSTYLE)
             style_id = ps.get(VAL) if ps is not None else None
-            jc = ppr.find(W + "jc")
+            jc = found.get(W_JC)
             if jc is not None:
                 align = _ALIGN.get(jc.get(VAL, ""))
-            npr = ppr.find(W + "numPr")
+            npr = found.get(W_NUMPR)
             if npr is not None:
-                nid, il = npr.find(W + "numId"), npr.find(W + "ilvl")
+                nfound = _first_children(npr, _NUMPR_TAGS)
+                nid, il = nfound.get(W_NUMID), nfound.get(W_ILVL)
                 num_id = nid.get(VAL) if nid is not None else None
                 if il is not None and il.get(VAL, "").isdigit():
                     ilvl = int(il.get(VAL))
@@ -488,18 +575,16 @@ class _Walker:
         runs: list[tuple[str, bool, bool, str | None, bool]] = []
         sizes: dict[float, int] = {}
         for r in self._runs(p):
-            text = self._run_text(r)
+            text, rpr = self._run_text(r)
             if not text:
                 continue
-            rpr = r.find(W_RPR)
             props = base
             if rpr is not None:
-                own = _run_props(rpr)
-                rs = rpr.find(W + "rStyle")
-                cst = self.styles.get(rs.get(VAL)) if rs is not None else None
+                own, rstyle = _run_props_style(rpr)
+                cst = self.styles.get(rstyle) if rstyle is not None else None
                 props = own.over(cst.run.over(base)) if cst else own.over(base)
-            if props.hidden:
-                continue
+            if props.hidden or (props.size is not None and props.size < MIN_VISIBLE_PT):
+                continue  # hidden, or too small to read (a 1-point run hiding text)
             runs.append((text, bool(props.bold), bool(props.italic), props.font, bool(props.caps)))
             if props.size:
                 sizes[props.size] = sizes.get(props.size, 0) + len(text)
@@ -516,41 +601,60 @@ class _Walker:
             self._style_cache[sid] = hit
         return hit
 
-    def _runs(self, parent):
-        for el in parent:
+    @staticmethod
+    def _runs(parent):
+        """The paragraph's runs in order, through hyperlinks, insertions, content controls…
+        (walked with a stack: containers nested thousands deep cost no recursion)."""
+        stack = [iter(parent)]
+        while stack:
+            el = next(stack[-1], None)
+            if el is None:
+                stack.pop()
+                continue
             tag = el.tag
             if tag == W_R:
                 yield el
             elif tag in _RUN_CONTAINERS:
-                yield from self._runs(el)
+                stack.append(iter(el))
             elif tag == MC + "AlternateContent":
                 choice = el.find(MC + "Choice")
                 if choice is not None:
-                    yield from self._runs(choice)
+                    stack.append(iter(choice))
 
-    @staticmethod
-    def _run_text(r) -> str:
+    def _run_text(self, r) -> tuple[str, object]:
+        """A run's text, and its w:rPr (the first; None without), in one pass over its children."""
         out = []
+        rpr = None
         for ch in r:
             tag = ch.tag
             if tag == W_T:
-                out.append(ch.text or "")
-            elif tag == W + "tab" or tag == W + "ptab":
+                if len(ch):
+                    out.append(ch.text or "")
+                    for ref in ch:  # an entity reference the parser kept: its plain text, and the
+                        if isinstance(ref, etree._Entity):  # text after it (its tail)
+                            out.append(self.pkg.entities.get(ref.name, ref.text or ""))
+                        out.append(ref.tail or "")
+                else:
+                    out.append(ch.text or "")
+            elif tag == W_RPR:
+                if rpr is None:
+                    rpr = ch
+            elif tag == W_TAB or tag == W_PTAB:
                 out.append("\t")
             elif tag in _BREAKS:
                 out.append("\n")
-            elif tag == W + "softHyphen":
+            elif tag == W_SOFTHYPHEN:
                 out.append("\u00ad")
-            elif tag == W + "noBreakHyphen":
+            elif tag == W_NBHYPHEN:
                 out.append("-")
-            elif tag == W + "sym":
+            elif tag == W_SYM:
                 try:
                     code = int(ch.get(W + "char", ""), 16)
                 except ValueError:
                     continue
                 code = code - 0xF000 if code >= 0xF000 else code
                 out.append(_SYMBOLS.get(code, ""))
-        return "".join(out)
+        return "".join(out), rpr
 
     # -- tables ----------------------------------------------------------------------------
     def table(self, tbl, prov: dict) -> _T:
@@ -566,26 +670,27 @@ class _Walker:
         visible = total = 0
         for ri, tr in enumerate(rows):
             col = 0
-            trpr = tr.find(W + "trPr")
+            trpr = _lead_child(tr, W_TRPR)
             if trpr is not None:
-                gb = trpr.find(W + "gridBefore")
+                gb = trpr.find(W_GRIDBEFORE)
                 if gb is not None and gb.get(VAL, "0").isdigit():
                     col = int(gb.get(VAL))
             prev: _C | None = None
             for tc in self._children(tr, W_TC):
-                tcpr = tc.find(W + "tcPr")
+                tcpr = _lead_child(tc, W_TCPR)
                 span, vmerge, hmerge, tc_borders = 1, None, None, None
                 if tcpr is not None:
-                    gs = tcpr.find(W + "gridSpan")
+                    found = _first_children(tcpr, _TCPR_TAGS)
+                    gs = found.get(W_GRIDSPAN)
                     if gs is not None and gs.get(VAL, "1").isdigit():
                         span = max(1, int(gs.get(VAL)))
-                    vm = tcpr.find(W + "vMerge")
+                    vm = found.get(W_VMERGE)
                     if vm is not None:
                         vmerge = vm.get(VAL, "continue")
-                    hm = tcpr.find(W + "hMerge")
+                    hm = found.get(W_HMERGE)
                     if hm is not None:
                         hmerge = hm.get(VAL, "continue")
-                    tc_borders = tcpr.find(W + "tcBorders")
+                    tc_borders = found.get(W_TCBORDERS)
                 total += 1
                 visible += self._cell_bordered(tc_borders, tbl_borders)
                 if hmerge == "continue" and prev is not None:
@@ -623,19 +728,25 @@ class _Walker:
             elif el.tag == W_CUSTOMXML:
                 yield from self._children(el, tag)
 
-    def _cell_paragraphs(self, tc, prov: dict) -> list[_P]:
+    def _cell_paragraphs(self, tc, prov: dict, depth: int = 0) -> list[_P]:
         out: list[_P] = []
+        if depth > MAX_NESTING:  # tables nested deeper than any report: their paragraphs, flat
+            out = [self.paragraph(p, dict(prov)) for p in tc.iter(W_P)]
+            self._count(sum(1 for p in out if p.runs))
+            return out
         for el in tc:
             if el.tag == W_P:
                 out.append(self.paragraph(el, dict(prov)))
+                if out[-1].runs:
+                    self._count()
             elif el.tag == W_TBL:  # a nested table: its paragraphs, row by row, join the cell
                 for tr in self._children(el, W_TR):
                     for inner in self._children(tr, W_TC):
-                        out.extend(self._cell_paragraphs(inner, prov))
+                        out.extend(self._cell_paragraphs(inner, prov, depth + 1))
             elif el.tag in (W_SDT, W_CUSTOMXML):
                 content = el.find(W_SDTCONTENT) if el.tag == W_SDT else el
                 if content is not None:
-                    out.extend(self._cell_paragraphs(content, prov))
+                    out.extend(self._cell_paragraphs(content, prov, depth + 1))
         return out
 
     def _table_borders(self, tbl) -> dict[str, bool | None]:
@@ -692,7 +803,7 @@ def _all_runs(records):
 
 
 def _build_paragraph(rec: _P, decoder: Decoder) -> Paragraph:
-    runs = [decoder.make_run(t, b, i, f) for t, b, i, f, _ in rec.runs]
+    runs = decoder.make_runs([(t, b, i, f) for t, b, i, f, _ in rec.runs])
     for run, raw in zip(runs, rec.runs):
         if raw[4]:  # caps formatting shows the (decoded) text in capitals
             run.text = run.text.upper()
@@ -746,6 +857,13 @@ _NUMERIC = re.compile(r"^[\d\s.,%()+\-–/]*\d[\d\s.,%()+\-–/]*$")
 # Column headings of a statistics table ("STT | Nội dung | Số lượng | Ghi chú").
 _HEADING = re.compile(r"^(S\.?TT|TT|SỐ TT|NỘI DUNG|CHỈ TIÊU|CÁC CHỈ TIÊU|ĐƠN VỊ( TÍNH)?|ĐVT|SỐ LƯỢNG"
                       r"|GHI CHÚ|KẾT QUẢ|TỶ LỆ.*|NĂM \d{4}.*|KẾ HOẠCH.*|THỰC HIỆN.*|TÊN .{2,40})$")
+
+
+def is_layout_line(text: str) -> bool:
+    """A line of a header or signature block: the national motto, "Nơi nhận", "TM."/"KT."
+    signing, a signer's title, "Số: …/…", a place-and-date line."""
+    folded = _fold(text)
+    return bool(_MOTTO.search(folded) or _LAYOUT_LINE.search(folded))
 
 
 def classify_table(t: Table) -> TableRole:

@@ -1,4 +1,5 @@
-"""Nightly import: (filled by the nightly work: quarantine retries, re-opened decisions).
+"""Nightly import: a carried-over review decision can be re-opened (flag status "needs-review",
+the new `flags.reopen_reason` saying what changed).
 
 Revision ID: 0002
 Revises: 0001
@@ -8,8 +9,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import sqlalchemy as sa  # noqa: F401
-from alembic import op  # noqa: F401
+import sqlalchemy as sa
+from alembic import op
 
 
 revision: str = '0002'
@@ -19,8 +20,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table('flags') as batch:
+        batch.add_column(sa.Column('reopen_reason', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    pass
+    op.execute("UPDATE flags SET status = 'open' WHERE status = 'needs-review'")
+    with op.batch_alter_table('flags') as batch:
+        batch.drop_column('reopen_reason')
