@@ -62,6 +62,7 @@ def _flag_page(request: Request, flag_id: str, user: User, *, override: store.Re
         decisions = store.decisions_for(s, item.flag.id)
         return render(request, "flag.html", status_code=status_code, user=user, fv=fv, item=item, f=f,
                       decisions=decisions, twins=store.twins(s, item.flag), prev_id=prev_id, next_id=next_id,
+                      changes=store.reopen_changes(s, item.flag),
                       position=pos, queue_len=n, query=f.query(), override=override, form=form or {})
 
 

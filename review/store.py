@@ -72,6 +72,27 @@ def flag_with_context(session: Session, flag_id: Any) -> FlagContext | None:
     return FlagContext(*row, source=run_source(session, row[1]))
 
 
+@dataclass(frozen=True)
+class Change:
+    """One value of a re-opened flag that reads differently than when it was decided."""
+
+    field: str  # "computed" | "expected"
+    before: Any
+    after: Any
+
+
+def reopen_changes(session: Session, flag: FlagRow) -> list[Change]:
+    """For a `needs-review` flag: its values that changed since the decided flag of the previous
+    version (`carried_from_flag_id`), for the reviewer to compare."""
+    if flag.status != "needs-review" or flag.carried_from_flag_id is None:
+        return []
+    old = session.get(FlagRow, flag.carried_from_flag_id)
+    if old is None:
+        return []
+    return [Change(name, getattr(old, name), getattr(flag, name)) for name in ("computed", "expected")
+            if getattr(old, name) != getattr(flag, name)]
+
+
 def twins(session: Session, flag: FlagRow) -> list[Twin]:
     """The current flags sharing `flag`'s dup_key, itself excluded."""
     if not flag.dup_key:

@@ -170,14 +170,22 @@ def test_needs_review_shows_the_earlier_decision(app, db):
     fid = flag_id(db, "implausible_percentage", "mao-khe-2021-chi-thi-04.docx")
     bob = _client(app, REVIEWER)
     _decide(bob, fid, action="dismiss", reason="tỷ lệ trên tổng số khác")
-    with session_scope(db) as s:  # what the nightly import does when the computed value changed
-        s.execute(update(FlagRow).where(FlagRow.id == fid).values(status="needs-review", computed=117))
+    with session_scope(db) as s:  # what the nightly import does when the computed value changed:
+        row = s.get(FlagRow, fid)      # the decided flag stays with the old version, the new one re-opens
+        before = {c.key: getattr(row, c.key) for c in FlagRow.__table__.columns if c.key != "id"}
+        old = FlagRow(**{**before, "listed": False, "dup_key": None})
+        s.add(old)
+        s.flush()
+        s.execute(update(FlagRow).where(FlagRow.id == fid).values(
+            status="needs-review", computed=117, carried_from_flag_id=old.id, reopen_reason="computed value changed"))
     queue = bob.get("/flags?status=todo").text
     assert f'data-href="/flags/{fid}?status=todo"' in queue and ">cần xem lại</span>" in queue
     assert re.search(r'data-status="needs-review">cần xem lại <b>1</b>', queue)
     page = bob.get(f"/flags/{fid}").text
     m = re.search(r'<div class="flash flash-warn" id="needs-review">(.*?)</div>', page, re.S)
     assert m and "bác bỏ" in m.group(1) and "tỷ lệ trên tổng số khác" in m.group(1) and "bob" in m.group(1)
+    shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", m.group(1)))
+    assert f"giá trị tính được: {before['computed']} → 117" in shown  # what changed, in Vietnamese
     alice = _client(app, USER)  # a needs-review flag is open again: no override question
     assert _decide(alice, fid, action="confirm").status_code == 303
 
