@@ -158,7 +158,13 @@ def test_text_is_nfc_and_clean(corpus):
     assert unicodedata.normalize("NFC", text) == text
     for p in doc.paragraphs:
         assert p.text == clean_text(p.text)
-        assert not any(r.bold for r in p.runs)  # bold cannot be told from a scan
+    # bold is told from the strokes' width: as in the Word original, the title is bold and the
+    # body text is not
+    word_doc = word(str(DOCS / "mao-khe-2021-chi-thi-04.docx"))
+    assert any(p.bold and "BÁO CÁO" in p.text for p in doc.paragraphs)
+    long_scan = [p for p in doc.paragraphs if len(p.text) > 200]
+    long_word = [p for p in word_doc.paragraphs if len(p.text) > 200]
+    assert sum(p.bold for p in long_scan) <= sum(p.bold for p in long_word) + 1
     centred = [p for p in doc.paragraphs if p.alignment and p.alignment.value == "center"]
     assert any("BÁO CÁO" in p.text for p in centred)
     sizes = [p.font_size for p in doc.paragraphs if p.font_size]
@@ -455,3 +461,357 @@ def test_table_continued_on_next_page_with_repeated_header():
     assert t.grid()[0] == ["STT", "Nội dung", "Số tiền"]
     assert t.grid()[3] == ["3", "Khen thưởng", "11,050"]
     assert t.cell_at(3, 2).provenance.pages == [2]
+
+
+# -- borderless tables, from the columns of the words (synthetic page words) ---------------
+
+def _line(y: int, chunks: list[tuple[int, str]], h: int = 45, conf: float = 95.0):
+    """Words of one printed line: chunks of text starting at x, words 20 px apart."""
+    from extractors.readers.ocr.engine import Word
+
+    out = []
+    for x, text in chunks:
+        for t in text.split():
+            w = 28 * len(t)
+            out.append(Word(t, conf, (x, y, x + w, y + h), 1, 1, y))
+            x += w + 20
+    return out
+
+
+def _borderless_page():
+    """A body paragraph, a table with a two-level header (a group title over two columns), a
+    wrapped label, a total row, and another paragraph: page pixels at 300 dpi."""
+    body = "Tình hình thực hiện các chỉ tiêu trong kỳ báo cáo như sau đây"
+    words = _line(300, [(360, body)]) + _line(370, [(360, "của đơn vị như sau:")])
+    words += _line(460, [(380, "TT"), (600, "Nội dung"), (1344, "Kết quả"), (1750, "Ghi")])
+    words += _line(530, [(1180, "Năm"), (1480, "Năm")])
+    words += _line(600, [(1180, "2023"), (1480, "2024")])
+    rows = [("1", "Thu ngân sách", "1.250,5", "1.310,0"), ("2", "Chi thường xuyên", "980,0", "1.020,4"),
+            ("3", "Chi đầu tư xây dựng", "210,0", "250,0")]
+    y = 680
+    for tt, label, a, b in rows:
+        words += _line(y, [(390, tt), (600, label), (1190, a), (1490, b)])
+        y += 70
+    words += _line(y, [(600, "cơ bản")])  # the rest of row 3's label
+    y += 70
+    words += _line(y, [(600, "Tổng cộng"), (1190, "2.440,5"), (1490, "2.580,4")])
+    words += _line(y + 140, [(360, body)])
+    return words
+
+
+def test_borderless_table_found_from_word_columns():
+    from extractors.readers.ocr.borderless import find_borderless
+    from extractors.readers.ocr.tables import place_words, to_table, PageTable
+
+    words = _borderless_page()
+    (grid,) = find_borderless(words, 1, 2480, 300)
+    t = to_table([PageTable(grid=grid, words=place_words(grid, words), page=1, bordered=False)])
+    g = t.grid()
+    assert t.bordered is False and t.n_cols == 5
+    assert g[0][:3] == ["TT", "Nội dung", "Kết quả"] and t.cell_at(0, 2).col_span == 2
+    assert g[1][2:4] == ["Năm 2023", "Năm 2024"]  # the second header level
+    assert t.cell_at(0, 0).row_span == 2  # 'TT' over both header levels
+    assert g[2] == ["1", "Thu ngân sách", "1.250,5", "1.310,0", ""]
+    assert g[4][1] == "Chi đầu tư xây dựng cơ bản"  # a wrapped label is one cell
+    assert g[5][1:4] == ["Tổng cộng", "2.440,5", "2.580,4"]
+    assert t.n_rows == 6  # neither paragraph is in the table
+
+
+def test_prose_and_layout_blocks_are_not_borderless_tables():
+    from extractors.readers.ocr.borderless import find_borderless
+
+    words = _line(200, [(360, "ỦY BAN NHÂN DÂN"), (1300, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")])
+    words += _line(270, [(420, "Số: 218/BC-UBND"), (1250, "Tân Hòa, ngày 12 tháng 12 năm 2024")])
+    for k in range(6):
+        words += _line(400 + 70 * k, [(360, f"Năm 2024 đạt {k + 1}.245,6 ha, bằng 101,2% kế hoạch đề ra")])
+    assert find_borderless(words, 1, 2480, 300) == []
+
+
+# -- page images: orientation, specks, strokes, red seals -------------------------------------
+
+def _text_image(lines: list[str], bold: bool = False, size: int = 42, shape=(1400, 1800), stagger: int = 0):
+    from PIL import Image, ImageDraw, ImageFont
+
+    img = Image.new("L", (shape[1], shape[0]), 255)
+    d = ImageDraw.Draw(img)
+    name = "DejaVuSerif-Bold.ttf" if bold else "DejaVuSerif.ttf"
+    try:
+        font = ImageFont.truetype(name, size)
+    except OSError:
+        font = ImageFont.truetype(f"/usr/share/fonts/truetype/dejavu/{name}", size)
+    for k, t in enumerate(lines):
+        d.text((100 + (k * stagger) % 211, 100 + 70 * k), t, font=font, fill=0)
+    return np.asarray(img)
+
+
+def test_sideways_page_is_told_from_its_ink():
+    from extractors.readers.ocr import prepare
+
+    lines = ["Báo cáo kết quả thực hiện nhiệm vụ năm 2024", "của Ủy ban nhân dân xã Tân Hòa,",
+             "tổng diện tích gieo trồng cả năm đạt 1.245,6 ha", "bằng 101,2% kế hoạch; sản lượng lương thực"]
+    page = _text_image([lines[k % 4] for k in range(18)], size=36, stagger=37)
+    assert not prepare.sideways(page)
+    for turn in (90, 270):
+        sideways = prepare.turn(page, turn)
+        assert sideways.shape == page.shape[::-1] and prepare.sideways(sideways)
+        assert (prepare.turn(sideways, 360 - turn) == page).all()
+
+
+def test_specks_removed_text_and_diacritics_kept():
+    from extractors.readers.ocr import prepare
+
+    page = _text_image(["Tổng số hộ nghèo giảm còn 54 hộ, đạt 1,62%."] * 6)
+    dirty = page.copy()
+    spots = [(y, x) for y in range(620, 1340, 60) for x in range(60, 1740, 80)]  # a worn copy's dirt
+    for y, x in spots:
+        dirty[y:y + 4, x:x + 4] = 60
+    clean, n = prepare.despeckle(dirty, 300)
+    assert n >= 0.9 * len(spots)
+    assert sum(int((clean[y:y + 4, x:x + 4] < 128).any()) for y, x in spots) <= 0.05 * len(spots)
+    text = page[:560] < 128
+    assert (clean[:560] < 128)[text].mean() > 0.99  # letters, accents and commas stay
+
+
+def test_bold_told_from_stroke_width():
+    from extractors.readers.ocr import prepare
+    from extractors.readers.ocr.engine import Word, stroke_width
+    from extractors.readers.ocr.lines import mark_bold
+
+    regular = _text_image(["Kết quả thực hiện nhiệm vụ"] * 10)
+    bold = _text_image(["Kết quả thực hiện nhiệm vụ"], bold=True)
+    words = []
+    for img, flag in ((regular, False),) * 1 + ((bold, True),):
+        ink = prepare.ink_mask(img)
+        rows = range(1) if flag else range(10)
+        for k in rows:
+            box = (100, 95 + 70 * k, 700, 150 + 70 * k)
+            words.append((Word("Kết quả", 95.0, box, 1, 1, k, stroke_width(ink, box)), flag))
+    ws = [w for w, _ in words]
+    ws += [Word("nhiệm", 95.0, (0, 0, 1, 1), 1, 1, 99, ws[0].stroke) for _ in range(12)]
+    mark_bold(ws)
+    assert [w.bold for w, _ in words] == [flag for _, flag in words]
+
+
+def test_red_seal_left_out_of_a_colour_page():
+    from extractors.readers.ocr import prepare
+
+    gray = _text_image(["Số tiền: 2.322.370"] * 3)
+    rgb = np.stack([gray] * 3, axis=-1).copy()
+    rgb[100:400, 300:600] = (200, 30, 40)  # a red seal over the text
+    out, n = prepare.drop_red(rgb)
+    assert n == 300 * 300
+    assert (out[100:400, 300:600] > 200).all()
+    assert (out[:, 700:] == gray[:, 700:]).all()
+
+
+# -- confidence in the document model -------------------------------------------------------
+
+def test_runs_carry_each_words_confidence():
+    from extractors.readers.ocr.lines import confident_runs
+    from models.document import Paragraph
+
+    text = "III. Tổng thu đạt 1.245,6 triệu đồng"
+    tokens = [("HI.", 0.55, True), ("Tổng", 0.96, False), ("thu", 0.96, False), ("đạt", 0.9, False),
+              ("1.245,6", 0.41, False), ("triệu", 0.97, False), ("đồng", 0.97, False)]
+    runs = confident_runs(text, tokens)
+    p = Paragraph(text=text, runs=runs)
+    assert "".join(r.text for r in runs) == text
+    assert runs[0].text == "III. " and runs[0].bold and runs[0].confidence == 0.55
+    assert p.confidence_at(text.index("1.245,6"), text.index("1.245,6") + 7) == 0.41
+    assert p.confidence_at(0, 3) == 0.55 and p.confidence == 0.41
+    assert p.confidence_at(text.index("triệu"), len(text)) == 0.97
+    assert [r.text for r in runs if r.confidence == 0.96] == ["Tổng thu "]  # alike neighbours merged
+
+
+def test_vote_sets_confidence_from_agreement():
+    from extractors.readers.ocr.engine import AGREE_2, AGREE_NONE, Word, _vote
+
+    def reading(text, conf):
+        return [Word(text, conf, (0, 0, 10, 10), 1, 1, 1)]
+
+    assert _vote([reading("53,31", 91), reading("53,31", 88), reading("53,31", 95)])[0].conf == 95
+    two = _vote([reading("33,31", 93), reading("53,31", 90), reading("53,31", 92)])
+    assert two[0].text == "53,31" and two[0].conf == min(90, AGREE_2)
+    none = _vote([reading("21.8136", 89), reading("25.836", 90), reading("25,836", 80)])
+    assert none[0].text == "21.8136" and none[0].conf == AGREE_NONE
+
+
+def test_page_grades():
+    from extractors.readers.ocr.quality import grade
+    from models.document import Grade
+
+    assert grade([96.0] * 100) == Grade.GOOD
+    assert grade([96.0] * 90 + [40.0] * 10) == Grade.FAIR
+    assert grade([90.0] * 60 + [30.0] * 40) == Grade.POOR
+    assert grade([]) == Grade.GOOD
+
+
+def test_split_list_label_joined():
+    assert line_text_of(["-D", "ịch", "vụ", "khác"]) == "- Dịch vụ khác"
+    assert line_text_of(["+A", "B"]) == "+A B"  # not a split word
+
+
+def line_text_of(words):
+    from extractors.readers.ocr.text import line_text
+
+    return line_text(words)
+
+
+# -- the text layer check ---------------------------------------------------------------------
+
+class _FakePage:
+    def __init__(self, image_cover: float, width=595.0, height=842.0):
+        self.width, self.height = width, height
+        s = image_cover ** 0.5
+        self.images = [{"x0": 0.0, "top": 0.0, "x1": width * s, "bottom": height * s}] if image_cover else []
+
+
+def _chars(text: str, x0=50.0, top=50.0, per_line=60):
+    out = []
+    for k, c in enumerate(text):
+        x, y = x0 + 6 * (k % per_line), top + 12 * (k // per_line)
+        out.append({"text": c, "x0": x, "x1": x + 5, "top": y, "bottom": y + 10})
+    return out
+
+
+def test_text_layer_problems():
+    from extractors.readers.ocr.textlayer import layer_problem
+
+    prose = ("Thực hiện Nghị quyết của Hội đồng nhân dân xã về nhiệm vụ phát triển kinh tế - xã hội, "
+             "Ủy ban nhân dân xã báo cáo kết quả thực hiện năm 2024 như sau: tổng diện tích gieo trồng ") * 3
+    scan = _FakePage(1.0)
+    assert layer_problem(scan, []) == "no text layer"
+    assert "stamp" in layer_problem(scan, _chars("Ký bởi: Ủy ban Nhân dân quận Giờ ký: 2020-08-03T15:27"))
+    assert "stamp" in layer_problem(scan, _chars("Signed: Office of the People's Committee 2020", x0=400, top=750))
+    garbled = "BO GIAa Dl)C vA DAa TAO C(>NG HOA XA HOI can NGHiA VI~T NAM DQc I~p - Tl,I'do - H~nh phuc " * 12
+    assert "garbled" in layer_problem(scan, _chars(garbled))
+    assert layer_problem(scan, _chars(prose)) is None  # an OCR layer that reads well stays
+    assert layer_problem(_FakePage(0.0), _chars("Ký bởi: Văn phòng")) is None  # a typeset page keeps its text
+
+
+@slow
+def test_stamp_only_text_layer_is_replaced_by_ocr(tmp_path, monkeypatch):
+    """A scan whose only text is a signature stamp in a corner is read by OCR, and the page
+    notes it."""
+    import pikepdf
+
+    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path / "cache"))
+    src = make_scan(tmp_path / "scan.pdf")
+    pdf = pikepdf.open(src)
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.Resources.Font = pikepdf.Dictionary(F9=font)
+    stamp = b"BT /F9 7 Tf 330 40 Td (Signed by: People's Committee, 2020-08-03T15:27:20+07:00) Tj ET"
+    page.contents_add(pikepdf.Stream(pdf, stamp), prepend=False)
+    out = tmp_path / "stamped.pdf"
+    pdf.save(out)
+    doc = read_document(out)
+    assert doc.source.format == Format.SCANNED_PDF and doc.source.ocr
+    assert any("nhiệm vụ năm 2023" in p.text for p in doc.paragraphs)
+    (q,) = doc.source.pages
+    assert q.method == "ocr" and any("stamp" in n for n in q.notes)
+
+
+# -- the held-out layout fixtures (scans) ---------------------------------------------------
+
+LAYOUTS = FIXTURES / "layouts" / "docs"
+
+
+@slow
+def test_rotated_landscape_table_page_read_upright():
+    doc = scan(str(LAYOUTS / "htx-dvnn-an-phu-2024.scan.pdf"))
+    q = {p.page: p for p in doc.source.pages}
+    assert q[2].rotation in (90, 270) and q[1].rotation == 0
+    wide = [t for t in data_tables(doc) if 2 in t.provenance.pages]
+    assert wide and wide[0].n_cols == 11 and wide[0].bordered is False
+    rows = wide[0].grid()
+    assert any(r[1] == "Dịch vụ thủy nông" and r[-1] == "107,1" for r in rows)
+    assert doc.source.grade is not None and all(p.method == "ocr" for p in doc.source.pages)
+
+
+@slow
+def test_confidence_on_scanned_cells_and_runs():
+    doc = scan(str(LAYOUTS / "ca-phuong-quang-trung-q3-2024.scan.pdf"))
+    cells = [c for t in data_tables(doc) for c in t.cells if c.text]
+    assert cells and all(c.confidence is not None and 0 <= c.confidence <= 1 for c in cells)
+    for p in doc.paragraphs:
+        assert "".join(r.text for r in p.runs) == p.text
+        assert all(r.confidence is not None for r in p.runs)
+    assert any(r.bold for p in doc.paragraphs for r in p.runs)  # headings read bold from the strokes
+
+
+def test_boxes_on_turned_pages_given_back_in_the_pages_orientation():
+    from extractors.readers.ocr.reader import _unturn
+
+    # a page stored portrait (W=10 × H=20) whose content was turned 90° clockwise to read it:
+    # upright it is 20 wide and 10 high; a box near the upright top-left corner lies near the
+    # stored page's top-right corner ... turned back
+    w, h = 20.0, 10.0  # upright
+    assert _unturn((1, 1, 3, 2), 90, w, h) == (1, 17, 2, 19)
+    assert _unturn((1, 1, 3, 2), 270, w, h) == (8, 1, 9, 3)
+    assert _unturn((1, 1, 3, 2), 180, w, h) == (17, 8, 19, 9)
+    assert _unturn((1, 1, 3, 2), 0, w, h) == (1, 1, 3, 2)
+
+
+# -- headings in scans: numbering misread, bold lost ----------------------------------------
+
+def _scan_doc(lines: list[tuple[str, bool]]):
+    """A scanned Document of one-run paragraphs (text, bold)."""
+    from models.document import Document, Paragraph, Run, Source
+
+    blocks = [Paragraph(text=t, runs=[Run(text=t, bold=b, confidence=0.9)]) for t, b in lines]
+    return Document(source=Source(path="x.pdf", sha256="0", format=Format.SCANNED_PDF, size=1, ocr=True),
+                    blocks=blocks)
+
+
+BODY = ("Trong kỳ, đơn vị đã triển khai đầy đủ các nhiệm vụ được giao, kết quả cụ thể được tổng hợp "
+        "trong các phần dưới đây của báo cáo này.")
+
+
+def test_scanned_headings_recovered_from_their_numbering():
+    from extractors.sections.segment import segment
+
+    doc = _scan_doc([
+        ("BÁO CÁO", True), ("Kết quả thực hiện nhiệm vụ năm 2024", True), (BODY, False),
+        ("1: ĐẶC ĐIỂM TÌNH HÌNH", True), (BODY, False),          # "I." read as "1:"
+        ("1. Quy mô trường lớp", False), (BODY, False),
+        ("2. Đội ngũ giáo viên.", False), (BODY, False),         # a speck read as a full stop
+        ("II KẾT QUẢ THỰC HIỆN", True), (BODY, False),           # the stop of "II." lost
+        ("a) Kết quả rèn luyện", False), (BODY, False),
+        ("b) Kết quả học tập", False), (BODY, False),
+        ("e) Kết quả thi học sinh giỏi", False), (BODY, False),  # "c)" read as "e)"
+        ("TH PHƯƠNG HƯỚNG NĂM 2025", True), (BODY, False),       # "III." read as "TH"
+    ])
+    numbers = [s.number for s in segment(doc).sections]
+    assert numbers == ["I", "I.1", "I.2", "II", "II.a", "II.b", "II.c", "III"]
+
+
+def test_plain_headings_under_another_parent_than_the_bold_ones():
+    from extractors.sections.segment import segment
+
+    doc = _scan_doc([
+        ("BÁO CÁO", True), (BODY, False),
+        ("I. KẾT QUẢ", True), ("1. Kinh tế", True), (BODY, False), ("1.1. Nông nghiệp", True), (BODY, False),
+        ("2. Văn hóa - xã hội", True), ("2.1. Giáo dục", False), (BODY, False), ("2.2. Y tế", False), (BODY, False),
+        ("II. ĐÁNH GIÁ", True), ("1. Ưu điểm", False), (BODY, False), ("2. Hạn chế", False), (BODY, False),
+    ])
+    numbers = [s.number for s in segment(doc).sections]
+    assert numbers == ["I", "I.1", "I.1.1", "I.2", "I.2.1", "I.2.2", "II", "II.1", "II.2"]
+
+
+def test_a_speck_bridging_a_gutter_does_not_merge_two_columns():
+    from extractors.readers.ocr.borderless import find_borderless
+    from extractors.readers.ocr.tables import place_words, to_table, PageTable
+
+    words = _line(300, [(360, "Tổng chi phí năm 2024 là 6.355,8 triệu đồng, tăng so với năm trước")])
+    words += _line(400, [(380, "TT"), (600, "Chỉ tiêu"), (1200, "Năm 2023"), (1600, "Năm 2024"), (2000, "So sánh")])
+    values = [("6.338,0", "6.842,0", "108,0"), ("5.912,4", "6.355,8", "107,5"), ("425,6", "486,2", "114,2"),
+              ("127,7", "145,9", "114,3"), ("6,2", "6,8", "109,7")]
+    for k, (a, b, c) in enumerate(values):
+        words += _line(480 + 70 * k, [(390, str(k + 1)), (600, "Khoản mục"), (1210, a), (1610, b), (2010, c)])
+    bridged = next(w for w in words if w.text == "5.912,4")
+    bridged.box = (bridged.box[0], bridged.box[1], 1620, bridged.box[3])  # a speck glued on, reaching over
+    (grid,) = find_borderless(words, 1, 2480, 300)
+    t = to_table([PageTable(grid=grid, words=place_words(grid, words), page=1, bordered=False)])
+    assert t.n_cols == 5 and t.grid()[1][2:] == ["6.338,0", "6.842,0", "108,0"]

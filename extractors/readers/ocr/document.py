@@ -1,8 +1,11 @@
-"""Turn OCR pages (words with boxes, ruled-table lines) into Document blocks in reading order.
+"""Turn OCR pages (words with boxes, ruled-table lines, borderless grids) into Document blocks in
+reading order.
 
-Per page: the ruled tables (tables), the two-column layout zones (zones) and the
-paragraphs of the remaining lines (lines), placed by their top. Running headers/footers
-repeated on most pages (a scanner app's stamp, a page number) and scanner dirt are dropped. The
+First each word is marked bold or not from its stroke width against the document's body text
+(lines.mark_bold). Per page: the tables, ruled and borderless (tables), the two-column layout
+zones (zones) and the paragraphs of the remaining lines (lines), placed by their top. Running
+headers/footers repeated on most pages (a scanner app's stamp, a page number; read alike, a
+letter or two apart) and scanner dirt are dropped. The
 document's closing lines standing alone in the right half (the signer) become a LAYOUT table.
 Across pages, tables continued on the next page are joined and so is a paragraph cut by the
 page end.
@@ -12,10 +15,11 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from extractors.readers.ocr.engine import PageOCR
 from extractors.readers.ocr.lines import (
-    END, Frame, Row, body_frame, full, line_pieces, make_paragraph, paragraphs, visual_rows,
+    END, Frame, Row, body_frame, full, line_pieces, make_paragraph, mark_bold, paragraphs, visual_rows,
 )
 from extractors.readers.ocr.tables import PageTable, page_table, same_columns, to_table
 from extractors.readers.ocr.zones import find_zones, zone_table
@@ -48,6 +52,10 @@ def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
                 k = key(r.text)
                 marginal.append((pl.page.page, i, k))
                 seen.setdefault(k, set()).add(pl.page.page)
+    keys = list(seen)
+    for k in keys:  # the same line read with a letter or two different on other pages
+        seen[k] = set().union(*(seen[j] for j in keys
+                               if j == k or SequenceMatcher(None, j, k, autojunk=False).ratio() >= 0.8))
     out = set()
     for pg, i, k in marginal:
         if len(seen[k]) >= max(2, (len(pages) + 1) // 2) or re.fullmatch(r"[-–—\s]*#[-–—\s]*|trang #.*", k):
@@ -57,11 +65,13 @@ def _furniture(pages: list[PageLayout]) -> set[tuple[int, int]]:
 
 def page_layout(page: PageOCR) -> PageLayout:
     tables = [t for t in (page_table(tl, page.page, page.dpi) for tl in page.tables) if t is not None]
-    inside = []
-    for w in page.words:  # words the page pass read inside a table's box belong to the table
-        cx, cy = (w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2
-        if not any(t.grid.locate(cx, cy) is not None for t in tables):
-            inside.append(w)
+
+    def outside(words):  # words the page pass read inside a table's box belong to the table
+        return [w for w in words if not any(t.grid.locate((w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2)
+                                            is not None for t in tables)]
+
+    inside = outside(page.words)
+    tables.sort(key=lambda t: t.grid.ys[0])
     rows = visual_rows(line_pieces(inside, page.page))
     return PageLayout(page, tables, rows, body_frame(rows, page.width))
 
@@ -78,6 +88,7 @@ def _pitch(layouts: list[PageLayout]) -> float:
 
 def build_blocks(pages: list[PageOCR]) -> list:
     """The Document's blocks from its OCR pages."""
+    mark_bold([w for p in pages for w in p.words] + [w for p in pages for t in p.tables for w in t.words])
     layouts = [page_layout(p) for p in pages]
     drop = _furniture(layouts)
     frames = [pl.frame for pl in layouts if pl.frame]

@@ -273,7 +273,7 @@ def faint_rulings(gray: np.ndarray, grid: Grid, dpi: int = 300,
     column's width, blank just above and below. A piece that completes a known row boundary is
     kept; a new boundary needs the same line in two columns or in a column of at least 40% of
     the table's width. Returned as segments one column wide."""
-    paper = float(np.percentile(gray, 90))
+    paper = float(np.percentile(gray[::3, ::3], 90))  # a ninth of the pixels: as good, much faster
     x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
     dark = gray[y0:y1, x0:x1] < paper - 10
     half = max(2, dpi // 40)  # half band: a line plus its drift across the column

@@ -15,7 +15,7 @@ import statistics
 from dataclasses import dataclass
 
 from extractors.readers.ocr.engine import Word
-from extractors.readers.ocr.text import fix_label, is_noise, line_text
+from extractors.readers.ocr.text import fix_label, fix_words, is_noise, line_text
 from models.document import Alignment, Paragraph, Provenance, Run
 from extractors.readers.pdf.paragraphs import Frame  # one notion of a text frame for both readers
 
@@ -229,6 +229,86 @@ def font_size(words: list[Word], dpi: int) -> float | None:
     return round(2 * h * 72.0 / dpi / FONT_BOX) / 2
 
 
+def word_confidence(conf: float) -> float:
+    """Tesseract's word confidence (0-100) as a Confidence (0-1)."""
+    return round(min(1.0, max(0.0, conf / 100.0)), 2)
+
+
+Token = tuple[str, float, bool]  # a word as it went into a text (repaired), its confidence (0-1), bold
+
+
+def confident_runs(text: str, words: list[Token]) -> list[Run]:
+    """Runs laid end to end over `text`, one per word read (with the space after it), each
+    with that word's confidence and weight; neighbours alike merged. `words` are the words'
+    texts as they went into `text` (repaired), in order; text that matches no word (a
+    repaired label) takes the look of the word it came from, spaces that of the word before."""
+    if not text:
+        return []
+    look: list[tuple[float, bool] | None] = [None] * len(text)
+    pos = 0
+    pending: list[tuple[float, bool]] = []  # words changed by a repair: they cover the text up to the next match
+
+    def cover(a: int, b: int) -> None:
+        if pending:
+            merged = (min(c for c, _ in pending), all(b_ for _, b_ in pending))
+            for i in range(a, b):
+                if not text[i].isspace():
+                    look[i] = merged
+            pending.clear()
+
+    for w, c, bold in words:
+        if not w:
+            continue
+        at = text.find(w, pos)
+        if at < 0 or at - pos > max(8, len(w)):
+            pending.append((c, bold))
+            continue
+        cover(pos, at)
+        for i in range(at, at + len(w)):
+            look[i] = (c, bold)
+        pos = at + len(w)
+    cover(pos, len(text))
+    last = next((x for x in look if x is not None), None)
+    for i, x in enumerate(look):
+        if x is None:
+            look[i] = last
+        else:
+            last = x
+    runs: list[Run] = []
+    start = 0
+    for i in range(1, len(text) + 1):
+        if i == len(text) or look[i] != look[i - 1]:
+            conf, bold = look[start] if look[start] is not None else (None, False)
+            runs.append(Run(text=text[start:i], confidence=conf, bold=bold))
+            start = i
+    return runs
+
+
+def word_tokens(words: list[Word]) -> list[Token]:
+    """Words of one line (left to right), repaired, with their confidence and weight."""
+    ws = sorted(words, key=lambda w: w.box[0])
+    return [(t, word_confidence(w.conf), w.bold) for t, w in zip(fix_words([w.text for w in ws]), ws)]
+
+
+def row_words(rows: list[Row]) -> list[Token]:
+    """The repaired words of rows, in reading order, with their confidence and weight."""
+    return [t for r in rows for p in r.pieces for t in word_tokens(p.words)]
+
+
+BOLD = 1.4  # a word whose strokes are this much wider than the body text's is bold
+
+
+def mark_bold(words: list[Word]) -> None:
+    """Set each word's `bold` from its stroke width against the document's usual one (most
+    words are body text)."""
+    strokes = [w.stroke for w in words if w.stroke > 0 and sum(c.isalpha() for c in w.text) >= 2]
+    if len(strokes) < 20:
+        return
+    body = statistics.median(strokes)
+    for w in words:
+        w.bold = w.stroke >= BOLD * body and any(c.isalnum() for c in w.text)
+
+
 def make_paragraph(rows: list[Row], fr: Frame, dpi: int, prov: Provenance) -> Paragraph:
     text = fix_label(" ".join(r.text for r in rows if r.text))
     if all(centred(r, fr) for r in rows):
@@ -241,5 +321,5 @@ def make_paragraph(rows: list[Row], fr: Frame, dpi: int, prov: Provenance) -> Pa
         align = Alignment.LEFT
     words = [w for r in rows for w in r.words]
     prov = prov.model_copy(update={"pages": [rows[0].page], "bbox": bbox_pt(rows, dpi)})
-    return Paragraph(text=text, runs=[Run(text=text)] if text else [], alignment=align,
+    return Paragraph(text=text, runs=confident_runs(text, row_words(rows)), alignment=align,
                      font_size=font_size(words, dpi), provenance=prov)

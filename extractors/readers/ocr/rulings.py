@@ -40,7 +40,7 @@ class Segment:
 def dark_mask(gray: np.ndarray) -> np.ndarray:
     """Pixels darker than the paper: a threshold below the paper's grey level that still catches
     faint, light-grey ruling lines of photocopied scans."""
-    paper = float(np.percentile(gray, 90))
+    paper = float(np.percentile(gray[::3, ::3], 90))  # a ninth of the pixels: as good, much faster
     return gray < max(64.0, paper - 28.0)
 
 
@@ -106,7 +106,7 @@ def _segments(mask: np.ndarray, min_len: int, max_gap: int, min_fill: float,
 def estimate_skew(gray: np.ndarray, dpi: int = 300, limit: float = 3.0) -> float:
     """The rotation (degrees, counter-clockwise, as `deskew` takes it) that makes the page's text
     lines and rulings horizontal: the angle whose horizontal ink profile is sharpest, searched
-    coarse (quarter degrees, a quarter-size image) then fine (0.05°, half size). 0.0 when no
+    coarse (quarter degrees, a quarter-size image) then fine (0.05°, a third of the size). 0.0 when no
     angle is clearly better than none."""
     from PIL import Image
 
@@ -125,7 +125,7 @@ def estimate_skew(gray: np.ndarray, dpi: int = 300, limit: float = 3.0) -> float
     coarse = scorer(max(1, dpi // 75))
     scores = {a: coarse(a) for a in np.arange(-limit, limit + 1e-9, 0.25).round(3)}
     best = max(scores, key=scores.get)
-    fine = scorer(max(1, dpi // 150))
+    fine = scorer(max(1, dpi // 100))
     base = fine(0.0)
     scores = {a: fine(a) for a in np.arange(best - 0.25, best + 0.25 + 1e-9, 0.05).round(3)}
     best = max(scores, key=scores.get)

@@ -1,13 +1,18 @@
-"""Ruled tables of a scanned page as Document tables: grid, cell text, continuation over pages.
+"""Tables of a scanned page as Document tables: grid, cell text and confidence, continuation
+over pages.
 
-The grid is rebuilt from the table's line segments (layout) and the words read cell by cell
-are placed by their centre. A row boundary drawn across most of the table but open in some
-column (the line faded there) is closed where the column's words stand apart on both sides of
-it. A table at the top of a page with the columns of the table ending the previous page
-continues it; a repeated header row is dropped.
+A ruled table's grid is rebuilt from its line segments (layout); a borderless one comes with
+its grid (borderless). The words read cell by cell are placed by their centre. A row boundary
+drawn across most of the table but open in some column (the line faded there) is closed where
+the column's words stand apart on both sides of it; one missing all along is put back where
+most cells of a row hold two lines at one height. Each cell keeps the lowest confidence of its
+words, and a run per word. A number with a stray mark in a column of clean numbers ('58.',
+"'66", a border's rest read as ')') loses the mark. A table at the top of a page with the
+columns of the table ending the previous page continues it; a repeated header row is dropped.
 """
 from __future__ import annotations
 
+import re
 import statistics
 from difflib import SequenceMatcher
 from dataclasses import dataclass, field
@@ -15,9 +20,9 @@ from dataclasses import dataclass, field
 from extractors.readers.ocr import layout
 from extractors.readers.word.docx import classify_table
 from extractors.readers.ocr.engine import TableLines, Word
-from extractors.readers.ocr.lines import to_pt
+from extractors.readers.ocr.lines import Token, confident_runs, to_pt, word_tokens
 from extractors.readers.ocr.text import fix_label, is_noise, line_text
-from models.document import Cell, Paragraph, Provenance, Run, Table
+from models.document import Cell, Paragraph, Provenance, Table
 
 
 @dataclass
@@ -26,6 +31,7 @@ class PageTable:
     words: dict[tuple[int, int], list[Word]] = field(default_factory=dict)  # by grid position
     page: int = 0
     dpi: int = 300
+    bordered: bool = True
 
 
 def _restore_faded(grid: layout.Grid, words: list[Word]) -> None:
@@ -50,12 +56,60 @@ def _restore_faded(grid: layout.Grid, words: list[Word]) -> None:
     grid.merge_cells()
 
 
+def _split_merged_rows(grid: layout.Grid, words: list[Word]) -> None:
+    """A row boundary missing all along (a line too faint or blurred to find): a grid row
+    whose cells mostly hold two lines each, the gaps between them at one height, is two rows."""
+    k = 0
+    while k < grid.n_rows:
+        y0, y1 = grid.ys[k], grid.ys[k + 1]
+        gaps, filled = [], 0
+        for c in range(grid.n_cols):
+            cell = grid.cell_at(k, c)
+            if cell is None or cell.row != k or cell.row_span != 1 or cell.col != c:
+                continue
+            x0, x1 = grid.xs[c], grid.xs[c + cell.col_span]
+            ws = [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 < x1 and y0 <= (w.box[1] + w.box[3]) / 2 < y1]
+            if not ws:
+                continue
+            filled += 1
+            lines = _cell_lines(ws)
+            if len(lines) == 2:
+                gaps.append((max(w.box[3] for w in lines[0]), min(w.box[1] for w in lines[1]),
+                             statistics.median(w.box[3] - w.box[1] for w in ws)))
+        if len(gaps) >= 3 and len(gaps) >= 0.7 * filled:
+            lo, hi = max(a for a, _, _ in gaps), min(b for _, b, _ in gaps)
+            inside = [w for w in words if y0 <= w.box[1] < y1 and x_in(w, grid)]
+            # the lowest height between the two lines of every such cell that cuts no word (a
+            # wrapped label in another cell reaches further down than the numbers)
+            mid = next((y for y in range(int(hi), int(lo), -1)
+                        if not any(w.box[1] < y < w.box[3] for w in inside)), None)
+            if mid is not None:
+                grid.ys.insert(k + 1, float(mid))
+                grid.v_open.insert(k + 1, list(grid.v_open[k]))
+                grid.h_open.insert(k, [False] * grid.n_cols)
+                grid.merge_cells()
+                k += 1
+        k += 1
+
+
+def x_in(w: Word, grid: layout.Grid) -> bool:
+    return grid.xs[0] <= (w.box[0] + w.box[2]) / 2 < grid.xs[-1]
+
+
 def page_table(tl: TableLines, page: int, dpi: int) -> PageTable | None:
+    words = [w for w in tl.words if w.text.strip()]
+    if tl.grid is not None:  # borderless: the grid found from the words' columns
+        return PageTable(grid=tl.grid, words=place_words(tl.grid, words), page=page, dpi=dpi, bordered=tl.bordered)
     grid = layout.make_grid(tl.h, tl.v, dpi)
     if grid is None:
         return None
-    words = [w for w in tl.words if w.text.strip()]
     _restore_faded(grid, words)
+    _split_merged_rows(grid, words)
+    return PageTable(grid=grid, words=place_words(grid, words), page=page, dpi=dpi)
+
+
+def place_words(grid: layout.Grid, words: list[Word]) -> dict[tuple[int, int], list[Word]]:
+    """The words by the grid cell (its top-left position) holding their centre."""
     by_pos: dict[tuple[int, int], list[Word]] = {}
     for w in words:
         loc = grid.locate((w.box[0] + w.box[2]) / 2, (w.box[1] + w.box[3]) / 2)
@@ -64,7 +118,7 @@ def page_table(tl: TableLines, page: int, dpi: int) -> PageTable | None:
         cell = grid.cell_at(*loc)
         if cell is not None:
             by_pos.setdefault((cell.row, cell.col), []).append(w)
-    return PageTable(grid=grid, words=by_pos, page=page, dpi=dpi)
+    return by_pos
 
 
 def _cell_lines(words: list[Word]) -> list[list[Word]]:
@@ -84,21 +138,60 @@ def _cell_lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(ln, key=lambda x: x.box[0]) for ln in lines]
 
 
-def _cell_text(words: list[Word]) -> str:
-    """A cell's lines joined; dirt dropped: symbol-only words, specks far smaller than the
-    cell's text (a diacritic read as a word), a lone word that is noise."""
+def _cell_reading(words: list[Word]) -> tuple[str, list[Token]]:
+    """A cell's lines joined, and its repaired words with their confidence (0-1); dirt
+    dropped: symbol-only words, specks far smaller than the cell's text (a diacritic read as a
+    word), a lone letter read with little confidence beside other words, a lone word that is
+    noise."""
     if not words:
-        return ""
+        return "", []
     h = statistics.median(w.box[3] - w.box[1] for w in words)
     texts = []
+    tokens: list[tuple[str, float]] = []
     for ln in _cell_lines(words):
-        ws = [w for w in ln if any(c.isalnum() for c in w.text) and w.box[3] - w.box[1] >= 0.4 * h]
-        if not ws or (len(ws) == 1 and is_noise(ws[0].text, ws[0].conf)):
-            continue
+        ws = [w for w in ln if any(c.isalnum() or c == "%" for c in w.text) and w.box[3] - w.box[1] >= 0.4 * h]
+        if len(ws) > 1:  # a speck beside the text, read as a lone letter with little confidence
+            ws = [w for w in ws if not (len(w.text) == 1 and w.text.isalpha() and w.conf < 40)]
+        if not ws or (len(ws) == 1 and ws[0].text != "%" and is_noise(ws[0].text, ws[0].conf)):
+            continue  # ('%' alone is a column's title: "SL | %")
         t = line_text([w.text for w in ws])
         if t:
             texts.append(t)
-    return fix_label(" ".join(texts))
+            tokens.extend(word_tokens(ws))
+    return fix_label(" ".join(texts)), tokens
+
+
+def _cell_text(words: list[Word]) -> str:
+    return _cell_reading(words)[0]
+
+
+_NUMBER = re.compile(r"^[-+(]?\d[\d.,]*%?\)?$")
+_STRAY = re.compile(r"^[^\w+\-(]+|(?<=[\d%)])[^\w%)]+$")
+
+
+def _strip_strays(readings: list[list]) -> None:
+    """Numbers with a stray mark ('58.', '.158', "'66": a speck read as punctuation) in a
+    column whose other numbers are written without: the mark dropped. (A column of '1.' '2.'
+    ordinals keeps its full stops.) `readings`: [grid cell, col, text, tokens] per cell."""
+    by_col: dict[int, list[list]] = {}
+    for item in readings:
+        if item[2] and _NUMBER.match(_STRAY.sub("", item[2]).rstrip(")") if "(" not in item[2] else
+                                     _STRAY.sub("", item[2])):
+            by_col.setdefault(item[1], []).append(item)
+    for items in by_col.values():
+        clean = sum(1 for it in items if _NUMBER.match(it[2]) and not it[2].endswith("."))
+        if clean < 2 or clean < 0.6 * len(items):
+            continue
+        for it in items:
+            bare = _STRAY.sub("", it[2])
+            if bare.endswith(")") and "(" not in bare:  # a border's rest, not a bracket
+                bare = bare[:-1]
+            if bare != it[2]:
+                it[2] = bare
+                it[3] = [(t if i else _STRAY.sub("", t), c, b) for i, (t, c, b) in enumerate(it[3])]
+                if it[3]:
+                    t, c, b = it[3][-1]
+                    it[3][-1] = (_STRAY.sub("", t), c, b)
 
 
 def to_table(parts: list[PageTable]) -> Table:
@@ -106,6 +199,7 @@ def to_table(parts: list[PageTable]) -> Table:
     cells: list[Cell] = []
     offset = 0
     n_cols = parts[0].grid.n_cols
+    read: list[tuple[PageTable, int, list]] = []  # (part, row offset, [grid cell, col, text, tokens])
     for i, pt in enumerate(parts):
         g = pt.grid
         skip = 0
@@ -114,16 +208,20 @@ def to_table(parts: list[PageTable]) -> Table:
         for gc in g.cells:
             if gc.row < skip:
                 continue
-            text = _cell_text(pt.words.get((gc.row, gc.col), []))
-            r = gc.row - skip + offset
-            bbox = tuple(to_pt(v, pt.dpi) for v in gc.box)
-            prov = Provenance(row=r, col=gc.col, pages=[pt.page], bbox=bbox)
-            paras = [Paragraph(text=text, runs=[Run(text=text)], provenance=prov.model_copy())] if text else []
-            cells.append(Cell(row=r, col=gc.col, row_span=gc.row_span, col_span=gc.col_span, text=text,
-                              paragraphs=paras, provenance=prov))
+            text, tokens = _cell_reading(pt.words.get((gc.row, gc.col), []))
+            read.append((pt, gc.row - skip + offset, [gc, gc.col, text, tokens]))
         offset += g.n_rows - skip
+    _strip_strays([item for _, _, item in read])
+    for pt, r, (gc, _, text, tokens) in read:
+        bbox = tuple(to_pt(v, pt.dpi) for v in gc.box)
+        prov = Provenance(row=r, col=gc.col, pages=[pt.page], bbox=bbox)
+        runs = confident_runs(text, tokens)
+        paras = [Paragraph(text=text, runs=runs, provenance=prov.model_copy())] if text else []
+        conf = min((c for _, c, _ in tokens), default=None) if text else None
+        cells.append(Cell(row=r, col=gc.col, row_span=gc.row_span, col_span=gc.col_span, text=text,
+                          paragraphs=paras, provenance=prov, confidence=conf))
     first = parts[0]
-    t = Table(n_rows=offset, n_cols=n_cols, cells=cells, bordered=True,
+    t = Table(n_rows=offset, n_cols=n_cols, cells=cells, bordered=first.bordered,
               provenance=Provenance(pages=[p.page for p in parts],
                                     bbox=tuple(to_pt(v, first.dpi) for v in first.grid.box)))
     t.role = classify_table(t)

@@ -1,6 +1,8 @@
 """Repair the OCR confusions that are safe to repair, word by word, and spot OCR noise.
 
 Only repairs that cannot turn a right reading into a wrong one:
+- a list dash read with the next word's capital ('-D' 'ịch vụ' → '- Dịch vụ');
+- full stops a speck put inside a sentence ('Cơ.sở', 'toàn. diện');
 - look-alike code points: 'Ð'/'ð' (Icelandic eth) → 'Đ'/'đ', 'ƣ' → 'ư' (via clean_text);
 - letters inside a number: '2O2O' → '2020', '3l' → '31', '1.O00' → '1.000' (a token with a
   digit, no more look-alikes than digits, otherwise only separators and a '%');
@@ -49,9 +51,12 @@ def fix_roman(tok: str) -> str:
 
 def fix_number(tok: str) -> str:
     """'2O2O' → '2020', '3l' → '31': only in tokens that already hold a real digit (so a Roman
-    'I', 'Il' or the word 'lo' is left alone) and no more look-alikes than digits."""
+    'I', 'Il' or the word 'lo' is left alone) and no more look-alikes than digits. A '|' at
+    either end of a number is the rest of a table's border, not a 1: dropped."""
     if not _NUMERIC.match(tok):
         return tok
+    if any(c.isdigit() for c in tok):
+        tok = tok.strip("|")
     digits = sum(c.isdigit() for c in tok)
     alikes = sum(c in "OolI|" for c in tok)
     if alikes == 0 or digits == 0 or len(tok) < 2 or alikes > digits:
@@ -97,9 +102,45 @@ def fix_caps_word(tok: str, prev: str, nxt: str) -> str:
     return low if mid else low[0].upper() + low[1:]
 
 
+_DASH_CAPITAL = re.compile(r"^([-–+•])([A-ZĐ])$")
+
+
+def fix_split_label(words: list[str]) -> list[str]:
+    """'-D' 'ịch vụ' → '-' 'Dịch vụ': a list dash read with the capital of the next word, its
+    rest read as a word of its own (one word for each word read: the list keeps its length)."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        m = _DASH_CAPITAL.match(out[i])
+        if m and out[i + 1][:1].isalpha() and out[i + 1][:1].islower():
+            out[i], out[i + 1] = m.group(1), m.group(2) + out[i + 1]
+    return out
+
+
+_INNER_DOT = re.compile(r"^([^\W\d_]+)\.([^\W\d_]+)$")
+
+
+def fix_stray_dots(words: list[str]) -> list[str]:
+    """Full stops a speck put inside a sentence: 'Cơ.sở' → 'Cơ sở' (between two Vietnamese
+    syllables), 'toàn. diện' → 'toàn diện' (a lower-case word ends with it and the next one
+    goes on in lower case). Abbreviations ('v.v.', 'TP.'), web addresses and numbers stay."""
+    out = list(words)
+    for i, w in enumerate(out):
+        m = _INNER_DOT.match(w)
+        if m and not w.isascii() and min(len(m.group(1)), len(m.group(2))) >= 2 and m.group(2).islower():
+            out[i] = f"{m.group(1)} {m.group(2)}"
+            continue
+        nxt = out[i + 1] if i + 1 < len(out) else ""
+        stem = w[:-1]
+        if w.endswith(".") and len(stem) >= 2 and stem.isalpha() and stem.islower() \
+                and nxt[:1].isalpha() and nxt[:1].islower():
+            out[i] = stem
+    return out
+
+
 def fix_words(words: list[str]) -> list[str]:
-    """The words of one line, repaired."""
-    words = [unicodedata.normalize("NFC", w).translate(_LOOKALIKE) for w in words]
+    """The words of one line, repaired (one for each word read)."""
+    words = fix_split_label([unicodedata.normalize("NFC", w).translate(_LOOKALIKE) for w in words])
+    words = fix_stray_dots(words)
     out: list[str] = []
     for i, w in enumerate(words):
         w = fix_number(w)
@@ -115,8 +156,15 @@ def line_text(words: list[str]) -> str:
     return clean_text(" ".join(fix_words(words)))
 
 
+_LEAD_SPECK = re.compile(r"^(?:[.,:;_`'„]+\s*(?=[\w(])|[-–_~](?=\d{1,2}(?:\.\d{1,2})*[.)]\s))")
+
+
 def fix_label(text: str) -> str:
-    """A paragraph's or a cell's leading Roman numeral repaired ('HI. Đánh giá' → 'III. …')."""
+    """A paragraph's or a cell's start repaired: a speck read as punctuation before it dropped
+    ('.b) Kết quả' → 'b) Kết quả': no paragraph opens with a full stop or a comma; '-1. Công
+    tác' → '1. Công tác': a list dash does not stick to a number's label), a leading
+    Roman numeral repaired ('HI. Đánh giá' → 'III. …')."""
+    text = _LEAD_SPECK.sub("", text)
     head, sep, rest = text.partition(" ")
     fixed = fix_roman(head)
     return fixed + sep + rest if fixed != head else text
@@ -132,4 +180,4 @@ def is_noise(text: str, conf: float) -> bool:
         return True
     if alnum < 0.5 * len(chars) and conf < 70:
         return True
-    return conf < 30 and alnum <= 2 and not text.strip(".,;:…").isdigit()
+    return conf < 30 and alnum <= 2 and not "".join(c for c in text if c.isalnum()).isdigit()

@@ -114,7 +114,7 @@ def zone_table(rows: list[Row], lo: float, hi: float, dpi: int) -> Table:
         for p in ps:
             r = row_of[p[0].index]
             para = make_paragraph(p, frames[c], dpi, Provenance(row=r, col=c))
-            cells.append(Cell(row=r, col=c, text=para.text, paragraphs=[para],
+            cells.append(Cell(row=r, col=c, text=para.text, paragraphs=[para], confidence=para.confidence,
                               provenance=Provenance(row=r, col=c, pages=para.provenance.pages,
                                                     bbox=para.provenance.bbox)))
     have = {(c.row, c.col): c for c in cells}
