@@ -33,6 +33,7 @@ _RE_DOTTED = re.compile(r"^(?P<num>\d{1,2}(?:\.\d{1,2}){1,3})(?P<sep>\.?\s*[:)/\
 _RE_ARABIC = re.compile(r"^(?P<num>\d{1,2})(?P<sep>\s*(?:[.:)/]|[-–])[.:)\-–]?)\s*")
 _RE_LETTER = re.compile(r"^(?P<num>[a-zđ])(?P<sep>\s*[).:/]|\s*[-–](?=\s))\s*")
 # OCR misreadings of Roman numerals: "HI" for "III", "Il" / "lI" / "1I" for "II"
+_RE_ROMAN_BARE = re.compile(r"^(?P<num>[IVX]{1,6})\s+(?=\w)")
 _RE_ROMAN_OCR = re.compile(r"^(?P<num>(?=[IVXHl1|!]*[IVXH])(?=[IVXHl1|!]*[Hl1|!])[IVXHl1|!]{1,6})" + _SEP + r"\s*")
 
 _OPENERS = "\"'“‘«("
@@ -163,6 +164,9 @@ def parse_label(text: str, list_label: str | None = None, ocr: bool = False) -> 
         m = _RE_ROMAN_OCR.match(text)
         if m and _starts_like_title(text[m.end():]):
             return Label("roman", (m.group("num"),), text[:m.end()].strip(), text[m.end():], None, True)
+        m = _RE_ROMAN_BARE.match(text)  # "II KẾT QUẢ …": the scan lost the numeral's full stop
+        if m and roman_value(m.group("num")) and is_upper_text(text[m.end():][:60], min_letters=4):
+            return Label("roman", (m.group("num"),), m.group("num"), text[m.end():], roman_value(m.group("num")))
     return None
 
 

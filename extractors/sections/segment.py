@@ -12,14 +12,16 @@ A numbered paragraph is a heading or a list item; what decides, in order:
    list, not headings.
 Numbers are kept as written (skips and repeats stay; a repeated number gives a repeated
 section number); in a scanned document a Roman numeral that OCR misread ("HI.", or "II." where
-"III." is due) is read as the one the sequence expects. Parts ("PHẦN I", "PHẦN THỨ HAI", "A.")
+"III." is due), or a list letter it confused with another ("e)" where "c)" is due), is read as
+the one the sequence expects. Parts ("PHẦN I", "PHẦN THỨ HAI", "A.")
 prefix their sections' numbers ("I.II.1"), so Roman numbering may restart in each part.
 Text inside data tables is not segmented; the front matter (header block, title) and the closing
 matter (signature block and what follows it) are not part of any section.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 
 from extractors.sections.headings import HeadingView, Label, heading_view, ocr_roman_readings, parse_label, to_roman
 from extractors.sections.outline import Outline
@@ -54,6 +56,11 @@ def is_ocr(doc: Document) -> bool:
 
 
 _STRONG = ("part", "annex", "upper", "roman", "dotted")
+_LETTERS = "abcdđefghiklmnopqrstuvxy"
+_I_LOOKALIKES = str.maketrans({"L": "I", "T": "I", "J": "I", "|": "I", "!": "I"})
+# letters Tesseract reads for one another in a list label ("c)" as "e)", "d)" as "đ)")
+_LETTER_SLIPS = {"e": "c", "c": "e", "o": "ca", "a": "o", "d": "đ", "đ": "d", "b": "h", "h": "b",
+                 "l": "i", "i": "l", "q": "g", "g": "q"}
 
 
 def _title_like(c: _Cand) -> bool:
@@ -108,6 +115,10 @@ def _candidates(doc: Document, start: int, end: int, ocr: bool) -> list[_Cand]:
             if j < end and isinstance(blocks[j], Paragraph):
                 nl = parse_label(blocks[j].text, blocks[j].list_label, ocr)
                 c.followed_by_item = nl is not None and nl.kind == lab.kind
+            if ocr and view.ends_sentence and text.endswith(".") and view.words <= 15 and not c.followed_by_item:
+                # a full stop closing a short numbered line with body text under it: in a scan,
+                # as often a speck as a sentence's end
+                c.view = replace(view, ends_sentence=False)
             out.append(c)
             continue
         # an unnumbered heading in capitals: short, standalone, not a sentence
@@ -117,12 +128,48 @@ def _candidates(doc: Document, start: int, end: int, ocr: bool) -> list[_Cand]:
     return out
 
 
+def _ones_as_roman(cands: list[_Cand], doc: Document) -> None:
+    """In a scan, a heading in capitals numbered '1.', '11.' or 'L.' where the Roman sequence has
+    a numeral missing that it may be misread from is that numeral ("1: ĐẶC ĐIỂM TÌNH HÌNH",
+    "11. KẾT QUẢ", "L. QUY MÔ" before "II. …")."""
+    for i, c in enumerate(cands):
+        lab = c.label
+        if c.kind == "caps":  # "TH PHƯƠNG HƯỚNG …": the numeral read with its stop lost
+            head, _, rest = c.view.text.partition(" ")
+            if not rest or not re.fullmatch(r"[IVXTLHJl1|!]{1,4}[.:]?", head):
+                continue
+            lab = Label("arabic", (head.rstrip(".:"),), head, rest, None)
+        elif c.kind not in ("arabic", "upper") or lab is None or not c.view.upper:
+            continue
+        num = lab.parts[0].upper().translate(_I_LOOKALIKES)
+        if set(num) - set("IVXH1"):
+            continue
+        prev = next((x.label.value or 0 for x in reversed(cands[:i]) if x.kind == "roman"), 0)
+        v = prev + 1
+        nxt = next((x for x in cands[i + 1:] if x.kind == "roman"), None)
+        fits = prev >= 1 if nxt is None else (nxt.label.value == v + 1 or nxt.label.ocr_guess)
+        if v not in ocr_roman_readings(num) or not fits:
+            continue
+        c.label = Label("roman", (to_roman(v),), lab.raw, lab.rest, v)
+        if c.kind == "caps":
+            c.view = heading_view(doc.blocks[c.block], c.label)
+        c.kind = "roman"
+
+
 def _decide(cands: list[_Cand], doc: Document, has_bold: bool) -> None:
     """Mark each candidate accepted or not (see the module docstring)."""
-    bold_kinds: dict[str, int] = {}
-    for c in cands:
+    # bold labels of a kind count among siblings, under the same higher heading: "1. Ưu điểm"
+    # set plain under "III." is a heading though "1." is bold under "II.", and so is a plain
+    # "2.1." under "2." though "1.1." is bold under "1."
+    bold_kinds: dict[tuple[int, str], int] = {}
+    stretch = {}
+    for i, c in enumerate(cands):
+        rank = c.label.rank if c.label else 10
+        stretch[id(c)] = next((j for j in range(i - 1, -1, -1)
+                               if (cands[j].label.rank if cands[j].label else 10) < rank), -1)
         if c.view.bold_title:
-            bold_kinds[c.kind] = bold_kinds.get(c.kind, 0) + 1
+            key = (stretch[id(c)], c.kind)
+            bold_kinds[key] = bold_kinds.get(key, 0) + 1
     for c in cands:
         v = c.view
         if c.kind == "part":
@@ -135,7 +182,7 @@ def _decide(cands: list[_Cand], doc: Document, has_bold: bool) -> None:
             c.accepted = (v.all_bold or not has_bold) and not v.run_in
         elif v.bold_title:
             c.accepted = True
-        elif has_bold and bold_kinds.get(c.kind):
+        elif has_bold and bold_kinds.get((stretch[id(c)], c.kind)):
             c.accepted = False
         else:
             c.accepted = _title_like(c)
@@ -279,6 +326,12 @@ def _build(acc: list[_Cand], ocr: bool) -> None:
             own, base = lab.parts[0], path_below(20)
         else:  # letter
             own, base = lab.parts[0], path_below(30)
+            if ocr:  # "e)" read where "c)" is due: a letter OCR confuses with the expected one
+                key = (parent, "letter")
+                expected = _LETTERS[last_value.get(key, 0)] if last_value.get(key, 0) < len(_LETTERS) else ""
+                if own != expected and expected in _LETTER_SLIPS.get(own, ""):
+                    own = expected
+                last_value[key] = _LETTERS.find(own) + 1
         c.number = f"{base}.{own}" if base else own
         roots = [acc[s] for s in stack]
         in_part = any(r.rank <= 5 for r in roots) and not parts_on_top
@@ -297,6 +350,8 @@ def segment(doc: Document) -> Outline:
     has_bold = any(r.bold and r.text.strip()
                    for b in blocks[front.end:body_end] if isinstance(b, Paragraph) for r in b.runs)
     cands = _candidates(doc, front.end, body_end, ocr)
+    if ocr:
+        _ones_as_roman(cands, doc)
     _decide(cands, doc, has_bold)
     acc = [c for c in cands if c.accepted]
     _build(acc, ocr)

@@ -21,7 +21,8 @@ class Header:
     numbering_row: int | None = None  # grid row of "(1) (2) (3)", when there is one
 
 
-_NUMBERING_TOKEN = re.compile(r"^\(?([A-Za-z]|\d{1,2})\)?(\s*[=:]\s*[\d()+\-*/x:., A-Za-z]*)?$")
+_NUMBERING_TOKEN = re.compile(
+    r"^\(?([A-Za-z]|\d{1,2})\)?(\s*[=:]\s*[\d()+\-*/x:., A-Za-z]*|\s*\([\d+\-*/x:., ]+\))?$")  # "7 (6:3)"
 
 
 def _year(raw: str) -> bool:
@@ -41,21 +42,28 @@ def is_numbering_row(g: TableGrid, r: int) -> bool:
     cols = g.nonempty(r)
     if len(cols) < 2 or len(cols) * 2 < g.n_cols:
         return False
-    tokens = [g.text[r][c].strip() for c in cols]
+    tokens = [g.text[r][c].strip().replace("⁄", "/") for c in cols]
     ints: list[int] = []
     marked = False  # some token is parenthesised or a letter: clearly not a data row
+    bad = 0  # tokens OCR garbled ("Ố" for "6")
     for t in tokens:
         m = _NUMBERING_TOKEN.match(t)
         if not m:
-            return False
+            bad += 1
+            continue
         head = m.group(1)
         if head.isdigit():
             ints.append(int(head))
         else:
             marked = True
         marked = marked or t.startswith("(") or bool(m.group(2))
-    if any(b != a + 1 for a, b in zip(ints, ints[1:])):
-        return False
+    steps = [b == a + 1 for a, b in zip(ints, ints[1:])]
+    if bad or not all(steps):
+        # a scanned numbering row: "A B C 1 2 3 4 3 Ố 7=3/2 …" — letters or formulas, one
+        # token garbled at most, the numbers mostly going up
+        rising = [b > a for a, b in zip(ints, ints[1:])]
+        return (marked and len(tokens) >= 6 and bad <= 1
+                and sum(rising) >= 0.75 * len(rising) > 0 and sum(steps) >= 0.5 * len(steps))
     return marked or len(ints) >= 3
 
 

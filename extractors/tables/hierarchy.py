@@ -9,7 +9,12 @@ Only *aggregate* parents are recorded (`parent_rows`, `children`): a row whose c
 parts, so that a check may compare them. That is a "Tổng số …"/"Cộng" row, a row followed by
 "Trong đó", or a numbered row holding a count whose children hold counts in the same unit.
 A heading without numbers ("3 | Kiểm tra CCHC") or a rate ("Tỷ lệ …", "%") over the counts it is
-computed from is structure, not a sum, and is left out. Children need not add up to the parent
+computed from is structure, not a sum, and is left out; so is a row over unrelated indicators
+(sub-rows in different units: "Dân số trung bình | Người", "Tỷ suất sinh | %o"), a heading whose
+one figure stands alone beside sub-rows that fill several columns (a stray number: a stamp, a
+column number), and an unmarked row above items numbered from 2 or more (they continue the list
+above it; the row is an item whose number OCR lost).
+Children need not add up to the parent
 ("Trong đó" lists only some parts); rows that are nobody's recorded child are the top-level rows
 that a table total adds up.
 """
@@ -17,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.tables.labels import MarkerKind
+from extractors.tables.labels import MarkerKind, fold
 from extractors.tables.rows import DOTTED, HEADS, BodyRow, same_unit
 from extractors.tables.totals import Totals, group_span
 
@@ -138,9 +143,28 @@ def _aggregate(p: int, kids: list[int], rows: list[BodyRow], h: Hierarchy) -> bo
         return True
     if not row.has_values or row.ratio:
         return False
-    if not any(rows[k].has_values or rows[k].has_dash for k in kids):
+    parts = [rows[k] for k in kids]
+    first = parts[0]
+    if row.marker == MarkerKind.NONE and first.marker == MarkerKind.DOT1 and first.number \
+            and first.number.isdigit() and int(first.number) != 1:
+        # a list under a plain row starts at 1; items 2, 3, … continue the list above it, and
+        # the plain row is one of its items whose number OCR lost
         return False
-    return all(same_unit(row.unit, rows[k].unit) for k in kids)
+    if not any(k.has_values or k.has_dash for k in parts) or _stray(row, parts):
+        return False
+    units = {fold(k.unit) for k in parts if k.unit.strip()}
+    return len(units) <= 1 and all(same_unit(row.unit, k.unit) for k in parts)
+
+
+def _stray(row: BodyRow, parts: list[BodyRow]) -> bool:
+    """The row's one figure stands alone while its sub-rows fill several columns, and is
+    smaller than one of them: a heading ("I | Dân số | 12") with a stray number (a stamp, a
+    column number), not their sum."""
+    filled = [j for j, a in enumerate(row.amounts) if a is not None]
+    if len(filled) != 1 or sum(1 for k in parts if sum(a is not None for a in k.amounts) >= 2) < 2:
+        return False
+    j = filled[0]
+    return any(j < len(k.amounts) and (k.amounts[j] or 0) > row.amounts[j] for k in parts)
 
 
 def _group(rows: list[BodyRow], totals: Totals, s: int, parent: dict[int, int]) -> list[int]:

@@ -139,6 +139,10 @@ _TOTAL_WORDS = {"tongcong": TotalKind.GRAND, "tongso": TotalKind.TOTAL, "tong": 
                 "cong": TotalKind.SUBTOTAL}
 _TAIL = re.compile(r"\s+(chung|ca nam|toan (xa|phuong|thi tran|huyen|thi xa|thanh pho|tinh|"
                    r"quan|nganh|don vi|truong|tp|tx|khoi|he thong)(\s+\S+){0,3})$")
+# The whole of an area or sector named as a row: "Toàn tỉnh", "Toàn ngành công nghiệp", "Cả
+# nước", "Chung toàn huyện". A total only as the first or last row holding figures (totals.py).
+_AGGREGATE = re.compile(r"^(chung\s+)?(toan|ca) (xa|phuong|thi tran|huyen|thi xa|thanh pho|tinh|"
+                        r"quan|nganh|don vi|truong|tp|tx|khoi|he thong|nuoc|vung|cum)(\s+\S+){0,3}$")
 _PARENS = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 # Words after "Tổng …" that make it a title or an office, not a total.
 _NOT_TOTAL_AFTER = {"ty", "ky", "cuc", "ket", "hop", "quan", "giam", "bi", "lien", "dai", "doi",
@@ -149,6 +153,7 @@ _NOT_TOTAL_AFTER = {"ty", "ky", "cuc", "ket", "hop", "quan", "giam", "bi", "lien
 class TotalLabel:
     kind: TotalKind
     exact: bool  # the label is the total word(s) alone ("Tổng số:"), not "Tổng số hộ nghèo"
+    aggregate: bool = False  # the whole of an area or sector ("Toàn tỉnh", "Toàn ngành công nghiệp")
 
     @property
     def strength(self) -> int:
@@ -197,6 +202,8 @@ def _total_label(label: str | None) -> TotalLabel | None:
         kind = {"so": TotalKind.TOTAL, "cong": TotalKind.GRAND, "thu": TotalKind.INCOME,
                 "chi": TotalKind.EXPENSE}[words[1]]
         return TotalLabel(kind, exact=False)
+    if _AGGREGATE.match(f):
+        return TotalLabel(TotalKind.TOTAL, exact=False, aggregate=True)
     return None
 
 
@@ -209,8 +216,16 @@ def is_trong_do(label: str | None) -> bool:
     return f.startswith(("trong do", "trong so do", "trongdo"))
 
 
+_RATE_WORDS = ("ty le", "ti le", "ty suat", "ti suat", "ty so", "ti so", "ty trong", "ti trong")
+
+
 def is_ratio_label(label: str | None) -> bool:
-    """A rate, not a count: "Tỷ lệ …", "Tỉ lệ …", "… (%)"."""
-    f = fold(label)
+    """A rate, not a count: "Tỷ lệ …", "Tỉ lệ …", "Tỷ suất sinh", "… (%)"; also after a row
+    number OCR ran into the label ("14 |Tý lệ dân số tham gia BHYT")."""
     s = (label or "").strip()
-    return f.startswith(("ty le", "ti le")) or "(%)" in s or s.endswith("%")
+    return names_rate(label) or "(%)" in s or s.endswith("%")
+
+
+def names_rate(label: str | None) -> bool:
+    """The label starts with a rate word ("Tỷ lệ", "Tỷ suất", "Tỷ số"; after a row number too)."""
+    return re.sub(r"^[\d\s]+", "", fold(label)).startswith(_RATE_WORDS)

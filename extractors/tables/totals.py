@@ -4,7 +4,8 @@ Rules (the choice the issue asks to document):
 - A candidate is an unnumbered row whose label, in one of the first columns, is a total
   ("Tổng số", "Tổng cộng", "Cộng", "Tổng", "TỔNG THU", "Tổng số:"; OCR slips tolerated). A
   label that only starts so ("Tổng số hộ nghèo") counts only as the last row holding numbers:
-  higher up it heads a breakdown, a parent row. A numbered row ("II | TỔNG THU") is an item of
+  higher up it heads a breakdown, a parent row. The whole of an area or sector ("Toàn tỉnh",
+  "Toàn ngành công nghiệp", "Cả nước") is a total as the first or the last row with figures. A numbered row ("II | TỔNG THU") is an item of
   the table's hierarchy, never the table's total.
 - The grand total is the single strongest candidate (Tổng cộng > Tổng số / Tổng > Cộng); it goes
   to `total_row`, wherever it stands (bottom, or first under the header).
@@ -34,9 +35,10 @@ class Totals:
 def choose_totals(rows: list[BodyRow]) -> Totals:
     valued = [i for i, r in enumerate(rows) if r.has_values]
     last_valued = valued[-1] if valued else len(rows) - 1
+    first_valued = valued[0] if valued else 0
     cands = [i for i, r in enumerate(rows)
              if r.total is not None and not r.numbered and not r.trong_do
-             and (r.total.exact or i == last_valued)]
+             and (r.total.exact or i == last_valued or (r.total.aggregate and i == first_valued))]
     if not cands:
         return Totals()
     top = max(rows[i].total.strength for i in cands)
