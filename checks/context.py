@@ -72,7 +72,7 @@ class Ctx:
     # --- tables ----------------------------------------------------------------------------------
     @cached_property
     def tables(self) -> list[TableView]:
-        return [TableView(t) for t in self.report.tables]
+        return [TableView(t, ocr=self.report.source.ocr) for t in self.report.tables]
 
     # --- sections --------------------------------------------------------------------------------
     @cached_property

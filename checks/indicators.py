@@ -93,8 +93,9 @@ def _name_words(t: TableView, r: int) -> list[str]:
 
 def _core(name: list[str], unit: list[str]) -> list[str]:
     """The row's own words: its name without its unit and filler ("hội viên kết nạp mới trong
-    quý" → "kết nạp mới quý")."""
-    return [w for w in name if w not in unit and w not in _FILLER and not w.isdigit()]
+    quý" → "kết nạp mới quý"); numbers and dates in it ("Số trẻ cuối học kỳ I (31/12/2024)") are
+    not said again."""
+    return [w for w in name if w not in unit and w not in _FILLER and not any(ch.isdigit() for ch in w)]
 
 
 def _is_whole(name: list[str], unit: list[str]) -> bool:

@@ -6,7 +6,8 @@ makes the row add up. A wrong total-row cell breaks its column and the total row
 A malformed total ("8.28") gives total_mismatch and malformed_number on the same cell. A body row
 whose wrong whole was carried into the total row gives two row flags with the same difference.
 Linked flags list each other's ids in `related`; `culprit` is set on every linked flag whose
-(table, row, column) is the culprit cell.
+(table, row, column) is the culprit cell. How surely the compared numbers were read is set after
+the linkers by checks.confidence, from evidence["readings"] (the shape is in its docstring).
 """
 from __future__ import annotations
 
@@ -115,6 +116,11 @@ def _point_at(t: TableView, rf: Flag, r: int, c: int, g: ColGroup, corrected: fl
     rf.table_value = None if whole is None else as_number(whole)  # the row's whole, as the table says
     rf.location = t.location(r, c)
     rf.evidence["culprit_cell"] = {"row": r, "column": col, "expected": as_number(corrected)}
+    for rd in rf.evidence.get("readings", []):  # the culprit is now what the flag states
+        if (rd.get("row"), rd.get("col")) == (r, c):
+            rd["role"] = "stated"
+        elif rd.get("role") == "stated":
+            rd["role"] = "compared"
     rf.suggestion = (f"sửa {t.raw(r, c)} thành {_vn(corrected)} thì cả dòng và cột tổng đều khớp / "
                      f"{t.raw(r, c)} → {_vn(corrected)} makes both the row and the column total add up")
     if c != g.whole:

@@ -5,6 +5,15 @@ prices, scores, years…), `quantity` (everything that adds up). A column group 
 and its part columns ("Số lượt người tham gia / Tổng số" with ".../ Nữ"; "Số hội viên" with
 "Trong đó / Nam", "Trong đó / Nữ"): `complete` parts must add up to the whole, `subset` parts
 must not exceed it.
+
+Row sets a total may add up (`row_sets`) include each breakdown the body is split into by group
+headings without figures ("I | Phân theo loại hình kinh tế", "II | Phân theo ngành"): two
+breakdowns of one whole that each add up to the same amount are parallel, and the total is
+compared with one of them, never with both together. Decimal style: a column, or a whole table,
+that writes its decimals with "." consistently ("9.59%" shares; an export writing "12903.5"
+beside "10588" without thousands separators) follows a style and its cells are not malformed.
+On an OCR'd table (`ocr`), a cell that cannot be read as a figure ("Sö" for "58", "08.200") is
+`unreadable`: sums over it are not compared.
 """
 from __future__ import annotations
 
@@ -20,6 +29,11 @@ from extractors.text.numbers import parse_number
 from models.document import Provenance
 from models.report import Number, TableRecord
 
+# Labels of a row that opens a breakdown of the whole ("Phân theo loại hình kinh tế").
+BREAKDOWN_LABELS = ("phân theo", "chia theo", "chia ra", "theo loại hình", "theo ngành",
+                    "theo địa bàn", "theo đơn vị", "theo lĩnh vực", "theo nguồn", "theo cấp",
+                    "theo thành phần", "theo khu vực", "theo giới", "theo độ tuổi")
+
 _GENERIC = {"số", "tổng", "cộng", "lượng", "tổng số", "trong", "đó", "người", "các", "của", "và",
             "chung", "toàn", "bộ"}
 
@@ -32,6 +46,7 @@ class Column:
     leaf: str  # folded last header level
     role: str = "quantity"
     decimal_dot: bool = False  # the column writes decimals with "." ("8.00"): a style, not typos
+    comma_groups: bool = False  # the column groups thousands with "," ("414,341,246"): "260,700" is 260700
 
     @cached_property
     def words(self) -> list[str]:
@@ -52,14 +67,24 @@ class ColGroup:
     why: str = ""
 
 
+# Grades of a rating, whose columns count people or units ("Trung bình" is a grade there).
+_GRADES = frozenset({"xuất sắc", "giỏi", "khá", "tốt", "trung bình", "yếu", "kém", "đạt",
+                     "chưa đạt", "hoàn thành tốt", "hoàn thành xuất sắc", "không hoàn thành"})
+_COMMA_GROUPS = re.compile(r"\d{1,3}(,\d{3})+")
+# Cells that say "nothing" in a figures column.
+_FILLERS = frozenset({"-", "–", "—", "x", "0", "k", "không", "ko", "...", "…", "/", "*", "+"})
+_IMPOSSIBLE = re.compile(r"0\d{0,2}(\.\d{3})+(,\d+)?%?")
+
+
 def _decimals(raw: str) -> int:
     m = re.search(r",(\d+)", raw)
     return len(m.group(1)) if m else 0
 
 
 class TableView:
-    def __init__(self, rec: TableRecord):
+    def __init__(self, rec: TableRecord, ocr: bool = False):
         self.rec = rec
+        self.ocr = ocr  # the table was read by OCR: a garbled cell is unreadable, not text
         self.ncols = max([len(rec.columns)] + [len(r) for r in rec.rows] + [len(rec.total_row or [])])
         pad = lambda r: list(r) + [""] * (self.ncols - len(r))  # noqa: E731
         self.cells: list[list[str]] = [pad(r) for r in rec.rows]
@@ -86,6 +111,7 @@ class TableView:
         for c in cols:
             c.role = self._role(c)
             c.decimal_dot = self._decimal_dot(c.index)
+            c.comma_groups = self._comma_groups(c.index)
         return cols
 
     def _role(self, c: Column) -> str:
@@ -97,7 +123,8 @@ class TableView:
             return "ordinal"
         if not vals:
             return "label" if texts else "empty"
-        outline = [t for t in texts if re.fullmatch(r"\d{1,2}(\.\d{1,2})+\.?|[IVX]+\.?|[a-zđ]\)?", t.strip())]
+        outline = [t for t in texts if re.fullmatch(
+            r"\d{1,3}\.|\d{1,2}(\.\d{1,2})+\.?|[IVX]+\.?|[a-zđ]\)?", t.strip())]  # "18." too
         if c.index <= 1 and len(outline) * 3 >= len(texts):
             return "ordinal"  # "1", "1.1", "1.1.2", "a": row numbers, not quantities
         if c.index <= 1 and _counts_rows(vals):
@@ -108,6 +135,8 @@ class TableView:
             return "percent"
         if sum(1 for t in texts if t.strip().endswith("%")) * 2 > len(texts):
             return "percent"
+        if leaf in _GRADES and self._graded():
+            return "quantity"  # "Trung bình" beside "Xuất sắc", "Khá", "Yếu": a grade, counted
         for p in NOT_SUM_HEADER_WORDS:
             if has_phrase(hw, p):
                 if p == "giá" and has_phrase(hw, "đánh giá"):
@@ -125,14 +154,55 @@ class TableView:
             return "nonsum"  # years
         return "quantity"
 
+    def _graded(self) -> bool:
+        """Two or more columns are grades of a rating ("Xuất sắc", "Khá", "Yếu")."""
+        leaves = [fold(h.split(" / ")[-1]).strip(" .:") for h in self.rec.columns]
+        return sum(1 for x in leaves if x in _GRADES) >= 3
+
     def _decimal_dot(self, j: int) -> bool:
-        raws = [self.cells[r][j].strip() for r in range(len(self.cells)) if self.nums[r][j] is not None]
+        raws = [self.cells[r][j].strip().rstrip("%").strip().lstrip("-−") for r in range(len(self.cells))
+                if self.nums[r][j] is not None]
         bad = [x for x in raws if re.fullmatch(r"\d+\.\d{1,2}", x)]
         thousands = [x for x in raws if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", x)]
-        return len(bad) >= 2 and not thousands and len(bad) * 2 >= len(raws)
+        if len(bad) >= 2 and not thousands and len(bad) * 2 >= len(raws):
+            return True
+        return (self._ungrouped or self._dot_style) and any(re.fullmatch(r"\d+\.\d+", x) for x in raws)
+
+    @cached_property
+    def _dot_style(self) -> bool:
+        """The whole table writes its decimals with "." ("9.59%", "8.76%" in rows of shares
+        between rows of counts), never with "," nor "." as a thousands separator."""
+        raws = [x.strip().rstrip("%").strip().lstrip("-−") for row in self.cells for x in row]
+        dots = [x for x in raws if re.fullmatch(r"\d+\.\d{1,2}", x)]
+        commas = [x for x in raws if re.fullmatch(r"\d+,\d+", x)]
+        thousands = [x for x in raws if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?", x)]
+        return len(dots) >= 3 and not commas and not thousands
+
+    def _comma_groups(self, j: int) -> bool:
+        """The column groups thousands with "," the English way: two or more cells with two
+        groups or more ("414,341,246"), none with a "." group or a comma decimal."""
+        raws = [self.cells[r][j].strip() for r in range(len(self.cells)) if self.nums[r][j] is not None]
+        two = [x for x in raws if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", x)]
+        dots = [x for x in raws if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+,\d{1,2}", x)]
+        return len(two) >= 2 and len(dots) * 4 <= len(two)
+
+    @cached_property
+    def _ungrouped(self) -> bool:
+        """The table writes large numbers without thousands separators ("10588", "25807") and no
+        comma decimals: an export whose "." is a decimal point ("12903.5", "243.738194")."""
+        raws = [x.strip().rstrip("%").strip().lstrip("-−") for row in self.cells for x in row]
+        big = [x for x in raws if re.fullmatch(r"\d{4,}(\.\d+)?", x) and not 1900 <= float(x) <= 2100]
+        grouped = [x for x in raws if re.fullmatch(r"\d{1,3}([.,]\d{3})+(,\d+)?|\d+,\d+", x)]
+        return len(big) >= 2 and not grouped
 
     def quantity_columns(self) -> list[int]:
         return [c.index for c in self.columns if c.role == "quantity"]
+
+    def share_columns(self) -> list[int]:
+        """Percent columns of a structure ("Cơ cấu (%)", "Tỷ trọng"): each row's share of one
+        whole, so the shares of a complete breakdown add up to their parent's."""
+        return [c.index for c in self.columns if c.role == "percent"
+                and any(w in fold(c.header) for w in ("cơ cấu", "tỷ trọng", "tỉ trọng"))]
 
     # --- cells -----------------------------------------------------------------------------------
     def value(self, r: int, c: int) -> float | None:
@@ -145,6 +215,8 @@ class TableView:
                 return float(n.raw.rstrip("%"))
             except ValueError:
                 return None
+        if self.columns[c].comma_groups and _COMMA_GROUPS.fullmatch(n.raw.strip()):
+            return float(n.raw.strip().replace(",", ""))  # "260,700" beside "414,341,246"
         return n.value
 
     def effective(self, r: int, c: int) -> float | None:
@@ -198,6 +270,22 @@ class TableView:
     def malformed(self, r: int, c: int) -> bool:
         n = self.nums[r][c]
         return bool(n and n.malformed and not self.columns[c].decimal_dot)
+
+    def unreadable(self, r: int, c: int) -> bool:
+        """OCR: a cell of a figures column that cannot be read as a figure ("Sö" for "58"), or
+        whose writing no report uses ("08.200": a thousands group after a leading zero)."""
+        if not self.ocr:
+            return False
+        s = self.cells[r][c].strip()
+        if not s or fold(s).strip(" .") in _FILLERS:
+            return False
+        n = self.nums[r][c]
+        if n is None:
+            return len(s) <= 4 or any(ch.isdigit() for ch in s)
+        return bool(_IMPOSSIBLE.fullmatch(n.raw.strip()))
+
+    def column_unreadable(self, c: int, rows: list[int] | None = None) -> bool:
+        return any(self.unreadable(r, c) for r in (self.body if rows is None else rows))
 
     def raw(self, r: int, c: int) -> str:
         return self.cells[r][c].strip()
@@ -280,6 +368,10 @@ class TableView:
         parents = list(self.rec.parent_rows)
         if len(parents) >= 2:
             sets.append(("parent rows", parents))
+        groups = self.breakdowns()
+        if groups:
+            named = [(f"breakdown «{self.label(h)}»", rows) for h, rows in groups]
+            sets = named + sets if self._parallel(groups) else sets + named
         out, seen = [], set()
         for name, rows in sets:
             key = tuple(rows)
@@ -287,6 +379,48 @@ class TableView:
                 seen.add(key)
                 out.append((name, rows))
         return out
+
+    def group_heading(self, r: int) -> bool:
+        """A row that opens a group of rows and states no figure: "I | Phân theo loại hình kinh
+        tế", "Chia theo ngành", "B | KHỐI TRƯỜNG"."""
+        if any(self.nums[r][c] is not None for c in self.quantity_columns()):
+            return False
+        lab = fold(self.label(r)).strip(" :.-")
+        o = self.ordinal(r).strip(" .")
+        return lab.startswith(BREAKDOWN_LABELS) or bool(
+            re.fullmatch(r"[IVX]+|[A-ZĐ]", o) and lab and not lab.startswith(("trong đó", "tr.đó")))
+
+    def breakdowns(self) -> list[tuple[int, list[int]]]:
+        """The body split at its group headings: (heading row, top-level rows of its group) for
+        two or more groups of two or more rows each; [] when the body has no such split."""
+        heads = [r for r in self.body if self.group_heading(r)]
+        if len(heads) < 2:
+            return []
+        out = []
+        for k, h in enumerate(heads):
+            end = heads[k + 1] if k + 1 < len(heads) else len(self.body)
+            rows = [r for r in range(h + 1, end) if r in self.top_rows or not self.child_rows]
+            rows = [r for r in rows if not self.looks_child(r) or self.child_rows]
+            if len(rows) < 2:
+                return []
+            out.append((h, rows))
+        return out
+
+    def _parallel(self, groups: list[tuple[int, list[int]]]) -> bool:
+        """Two or more breakdowns of one whole (by ownership, by industry): in the first column
+        that has figures, every group adds up to the same amount (within rounding)."""
+        for c in self.quantity_columns():
+            sums = []
+            for _, rows in groups:
+                vals = [self.effective(r, c) for r in rows]
+                if all(v is None for v in vals):
+                    break
+                sums.append(sum(v or 0 for v in vals))
+            else:
+                d = self.decimals(c, [r for _, rows in groups for r in rows])
+                tol = 1e-6 if d == 0 else max(len(rows) for _, rows in groups) * 0.5 * 10 ** -d + 1e-9
+                return max(sums) - min(sums) <= tol
+        return False
 
     # --- column groups ---------------------------------------------------------------------------
     @cached_property
@@ -351,7 +485,7 @@ class TableView:
         if len(parts) < 2:
             return "subset"
         agree = disagree = 0
-        for r in self.body:
+        for r in self.body + ([self.T] if self.T is not None else []):  # the total row bears witness too
             w = self.effective(r, whole.index)
             pv = [self.effective(r, p) for p in parts]
             if w is None or all(v is None for v in pv):

@@ -680,3 +680,133 @@ def test_total_with_one_unreadable_cell_still_stands():
     assert [f.stated for f in flags("prose_table_mismatch", text, tables=[table(["286", "Sö"])])] == ["376"]
     assert flags("prose_table_mismatch", text, tables=[table(["2B6", "Sö"])]) == []
     assert flags("prose_table_mismatch", text, tables=[table(["386", "Sö"])]) == []  # 386 + 23 > 367
+
+
+# --- issue 10, second held-out round: kinds that did not generalise ----------------------------
+
+def irrigation_table() -> TableRecord:
+    """An irrigation station: area watered by commune, the unit only in "Đơn vị tính: ha"."""
+    return TableRecord(id="t1", section="1", columns=["TT", "Xã", "Tổng diện tích được tưới", "Lúa", "Rau màu"],
+                       rows=[["1", "Xã An Bình", "412,5", "351,2", "61,3"],
+                             ["2", "Xã Tân Phú", "298,0", "241,4", "56,6"],
+                             ["3", "Xã Hòa Lạc", "187,3", "120,6", "66,7"]],
+                       total_row=["", "Cộng", "897,8", "713,2", "184,6"])
+
+
+@pytest.mark.parametrize("sentence,found", [
+    # the column said as a phrase ("rau màu"), another header's words only scattered in the clause
+    ("Diện tích rau màu được tưới đạt 148,6 ha, chủ yếu ở các xã ven sông.", [("148,6", 184.6, "Rau màu")]),
+    ("Tổng diện tích được tưới đạt 879,8 ha.", [("879,8", 897.8, "Tổng diện tích được tưới")]),
+    ("Diện tích rau màu được tưới đạt 184,6 ha, chủ yếu ở các xã ven sông.", []),
+    ("Tổng diện tích được tưới đạt 897,8 ha.", []),
+])
+def test_prose_against_a_table_whose_unit_is_declared_above_it(sentence, found):
+    rep = report("Diện tích được tưới vụ Đông Xuân 2024 - 2025:\nĐơn vị tính: ha\n" + sentence,
+                 tables=[irrigation_table()])
+    fs = run_checks(rep, rules=["prose_table_mismatch"], strict=True)
+    assert [(f.stated, f.table_value, f.column) for f in fs] == found
+
+
+def pupil_tables(total: str = "4.272", numbers=("5", "6", "7")) -> list[TableRecord]:
+    """A district education office's table split in two: rows 1–4, then 5–7 and one total."""
+    cols = ["TT", "Trường", "Số lớp", "Số học sinh"]
+    first = TableRecord(id="t1", section="1", columns=cols, rows=[
+        ["1", "Tiểu học Thị trấn", "20", "612"], ["2", "Tiểu học Hòa Bình", "18", "548"],
+        ["3", "Tiểu học Quang Trung", "24", "731"], ["4", "Tiểu học Lê Lợi", "16", "486"]])
+    second = TableRecord(id="t2", section="1", columns=cols, rows=[
+        [numbers[0], "Tiểu học Nguyễn Trãi", "21", "655"], [numbers[1], "Tiểu học Kim Đồng", "22", "702"],
+        [numbers[2], "Tiểu học Võ Thị Sáu", "17", "538"]], total_row=["", "Tổng cộng", "138", total])
+    return [first, second]
+
+
+def test_prose_against_the_total_of_a_table_split_in_two():
+    text = "Năm học 2024 - 2025, toàn huyện có 4.227 học sinh tiểu học."
+    fs = flags("prose_table_mismatch", text, tables=pupil_tables())
+    assert [(f.stated, f.table_value, f.table) for f in fs] == [("4.227", 4272, "t2")]
+    assert fs[0].evidence["table_parts"] == ["t1", "t2"]
+    assert flags("prose_table_mismatch", text.replace("4.227", "4.272"), tables=pupil_tables()) == []
+    # the second table starts its own numbering: its total is not of both parts, nothing stands
+    assert flags("prose_table_mismatch", text, tables=pupil_tables(numbers=("1", "2", "3"))) == []
+    # a total the two parts do not add up to is no reference for the prose
+    assert flags("prose_table_mismatch", text.replace("4.227", "4.228"), tables=pupil_tables("4.282")) == []
+
+
+def health_tables(b_total: str = "126", b_rows=("58", "68")) -> list[TableRecord]:
+    """A commune health station: a check-up table (section 2) listed before the vaccination
+    table (section 1)."""
+    checkup = TableRecord(id="t1", section="2", columns=["TT", "Thôn", "Số trẻ được khám"], rows=[
+        ["1", "Thôn Trung", b_rows[0]], ["2", "Thôn Hạ", b_rows[1]]], total_row=["", "Cộng", b_total])
+    vaccines = TableRecord(id="t2", section="1", columns=["TT", "Nội dung", "Số trẻ"], rows=[
+        ["1", "Trẻ dưới 1 tuổi thuộc diện tiêm", "128"],
+        ["2", "Trẻ được tiêm đủ 8 loại vắc xin", "121"]])
+    return [checkup, vaccines]
+
+
+def test_a_number_another_table_states_is_no_typo_of_this_ones_total():
+    # 128 is the vaccination table's row; the check-up total 126 is another quantity
+    text = "Trên địa bàn có 128 trẻ dưới 1 tuổi thuộc diện tiêm chủng."
+    assert flags("prose_table_mismatch", text, "Khám sức khỏe.", tables=health_tables()) == []
+
+
+def test_the_table_beside_the_sentence_is_the_one_compared():
+    # 112 is one swap from the vaccination row (121, same section) and the check-up total (121,
+    # another section): the row the sentence names, beside it, is the one it quotes
+    text = "Có 112 trẻ được tiêm đủ 8 loại vắc xin, đạt tỷ lệ cao."
+    fs = flags("prose_table_mismatch", text, "Khám sức khỏe.", tables=health_tables("121", ("58", "63")))
+    assert [(f.stated, f.table, f.row) for f in fs] == [("112", "t2", 1)]
+
+
+@pytest.mark.parametrize("text,found", [
+    # the plan in brackets right after the plan word, without a label of its own
+    ("Giải ngân vốn sự nghiệp 1.840 triệu đồng, bằng 92,0% kế hoạch (2.100 triệu đồng).", [("92,0%", 87.6)]),
+    ("Giải ngân vốn sự nghiệp 1.840 triệu đồng, bằng 87,6% kế hoạch (2.100 triệu đồng).", []),
+    ("Trồng mới 46 ha rừng tập trung, đạt 115,0% kế hoạch (tăng 6 ha so với năm trước).", []),
+    ("Thu phí vệ sinh 96 triệu đồng, bằng 128,0% dự toán (75 triệu đồng); thu tiền thuê ki-ốt 212 triệu "
+     "đồng, bằng 94,6% dự toán (224 triệu đồng).", []),
+])
+def test_ratio_of_plan_in_brackets_after_the_plan_word(text, found):
+    assert [(f.stated, f.computed) for f in flags("ratio_mismatch", text)] == found
+
+
+@pytest.mark.parametrize("text,stated,computed", [
+    # parts written name first, names longer than four words, one with a comma inside
+    ("Trong năm xảy ra 9 vụ cháy, gồm: cháy nhà dân do chập điện 4 vụ, cháy rừng sản xuất tự phát 3 vụ "
+     "và cháy kho, xưởng của doanh nghiệp 1 vụ.", "9", 8),
+    ("Nhân Ngày Thương binh - Liệt sĩ 27/7, xã trao 140 suất quà cho người có công và thân nhân, trong đó: "
+     "thương binh, bệnh binh 52 suất, thân nhân liệt sĩ 61 suất và người hoạt động kháng chiến bị nhiễm "
+     "chất độc hóa học 26 suất.", "140", 139),
+    # a part's description runs on past a comma ("chăn nuôi lợn, gà")
+    ("Hội đã tổ chức 15 lớp tập huấn kỹ thuật chăn nuôi, trồng trọt cho hội viên, gồm 6 lớp về chăn nuôi "
+     "lợn, gà, 5 lớp về trồng lúa, ngô và 3 lớp về nuôi cá.", "15", 14),
+    # a long description of the whole, with a year in it, before "trong đó"
+    ("Hội đã thăm, tặng quà 86 hội viên ốm đau, hoàn cảnh khó khăn nhân dịp Tết Nguyên đán Giáp Thìn 2024, "
+     "trong đó: chi hội thôn Đông 20 hội viên, chi hội thôn Tây 25 hội viên, chi hội thôn Nam 18 hội viên "
+     "và chi hội thôn Bắc 22 hội viên.", "86", 85),
+    # numbers that name the parts ("nhóm 1") are not parts
+    ("Ban quản lý đã bố trí 64 hộ tái định cư vào dịp cuối năm 2024, trong đó: nhóm 1 là 21 hộ, nhóm 2 là "
+     "19 hộ và nhóm 3 là 22 hộ.", "64", 62),
+])
+def test_count_mismatch_parts_spelled_out(text, stated, computed):
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", text)] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    "Trong năm xảy ra 8 vụ cháy, gồm: cháy nhà dân do chập điện 4 vụ, cháy rừng sản xuất tự phát 3 vụ "
+    "và cháy kho, xưởng của doanh nghiệp 1 vụ.",
+    "Hội đã tổ chức 14 lớp tập huấn kỹ thuật chăn nuôi, trồng trọt cho hội viên, gồm 6 lớp về chăn nuôi "
+    "lợn, gà, 5 lớp về trồng lúa, ngô và 3 lớp về nuôi cá.",
+    # a list by commas ends at ";": what follows is the next clause, not a part
+    "Tiếp nhận 58 hồ sơ, trong đó hồ sơ cấp đổi giấy chứng nhận 31 hồ sơ, hồ sơ chuyển nhượng quyền sử dụng "
+    "đất 27 hồ sơ; trả lại 3 hồ sơ do thiếu giấy tờ.",
+    # the parts count people, the whole meetings
+    "Năm 2024 tổ chức 6 hội nghị tuyên truyền pháp luật cho nhân dân các thôn, gồm: thôn Đông có 120 người, "
+    "thôn Tây có 95 người.",
+    # another quantity between the whole and the trigger: whose parts?
+    "Hội tổ chức 12 buổi sinh hoạt chuyên đề cho 240 lượt hội viên tại các chi hội, gồm 5 buổi về pháp luật "
+    "và 4 buổi về kỹ năng sống.",
+    # a description too long to still be the whole's
+    "Xã đã hỗ trợ 40 hộ, sau khi rà soát kỹ lưỡng theo đúng quy trình bình xét công khai, dân chủ tại các "
+    "thôn trên địa bàn xã trong suốt quý III vừa qua, gồm 20 hộ nghèo và 18 hộ cận nghèo.",
+])
+def test_count_mismatch_parts_spelled_out_not_raised(text):
+    assert flags("count_mismatch", text) == []

@@ -222,3 +222,28 @@ def test_row_numbers_under_a_garbled_header_are_not_quantities():
                ["3", "Xăng xe", "8,000,000"], ["4 5", "Bảo hiểm; phí ngân hàng", "94,334,513"]],
               ["", "Tổng chi", "895,334,513"])
     assert run(t, rules=["total_mismatch", "malformed_number", "row_sum_mismatch"]) == []
+
+
+def test_a_grade_called_trung_binh_is_counted_and_the_total_row_bears_witness():
+    """A school's conduct grades (our wording): "Tốt | Khá | Trung bình | Yếu" are counts of
+    pupils; two classes and the total row add up, one class does not."""
+    t = table(["TT", "Lớp", "Tổng số học sinh", "Tốt", "Khá", "Trung bình", "Yếu"],
+              [["1", "Lớp 6A", "42", "30", "9", "3", "0"], ["2", "Lớp 6B", "40", "25", "10", "4", "0"],
+               ["3", "Lớp 6C", "41", "29", "8", "3", "1"]],
+              ["", "Cộng", "122", "84", "27", "10", "1"])
+    fs = run(t)
+    rs = [f for f in fs if f.rule == "row_sum_mismatch"]
+    assert [(f.row, f.stated, f.computed) for f in rs] == [(1, "40", 39)]
+    assert rs[0].culprit and [f.rule for f in fs if f.id in rs[0].related] == ["total_mismatch"]
+
+
+def test_structure_shares_confirm_a_breakdown_is_complete():
+    """A commune's crop areas (our wording) with a "Tỷ trọng (%)" column: the shares of each
+    group add up to its parent's, so the one area that does not is flagged."""
+    rows = [["1", "Cây hàng năm", "420,0", "60,0"], ["1.1", "Lúa", "300,0", "42,9"],
+            ["1.2", "Ngô", "120,0", "17,1"], ["2", "Cây lâu năm", "280,0", "40,0"],
+            ["2.1", "Cây ăn quả", "190,0", "27,1"], ["2.2", "Chè", "81,0", "12,9"]]
+    t = table(["TT", "Loại cây", "Diện tích (ha)", "Tỷ trọng (%)"], rows, ["", "Tổng số", "700,0", "100,0"],
+              parent_rows=[0, 3], children={0: [1, 2], 3: [4, 5]})
+    fs = run(t)
+    assert [(f.rule, f.row, f.computed) for f in fs] == [("row_sum_mismatch", 3, 271)]

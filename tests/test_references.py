@@ -200,3 +200,43 @@ def test_issuer_codes_tied_resolved_by_the_reports_own_code():
 ])
 def test_no_reference_mismatch_when_not_one_document(texts):
     assert _mismatch(texts) == []
+
+
+# --- reference_mismatch, second held-out round: the issuer shortened, a prefix, a department ----
+
+@pytest.mark.parametrize("texts,found", [
+    # the issuer named in full once, shortened once; the same number and date
+    (["Thực hiện Kế hoạch số 15/KH-HCCB ngày 05/02/2024 của Ban Thường vụ Hội Cựu chiến binh huyện Yên Dũng "
+      "về công tác Hội năm 2024.",
+      "Các chi hội bám sát Kế hoạch số 15/KH-UBND ngày 05/02/2024 của Hội Cựu chiến binh huyện."],
+     [("15/KH-UBND", "15/KH-HCCB", "issuer_initials")]),
+    # a central body's code begins with TW; the drafting department ("-BTG") is part of the code
+    (["Căn cứ Hướng dẫn số 12-HD/TWHPN-BTG ngày 03/4/2024 của Đoàn Chủ tịch Trung ương Hội LHPN Việt Nam.",
+      "Việc tuyên truyền thực hiện theo Hướng dẫn số 12-HD/THPN-BTG ngày 03/4/2024 của Đoàn Chủ tịch Trung "
+      "ương Hội LHPN Việt Nam."],
+     [("12-HD/THPN-BTG", "12-HD/TWHPN-BTG", "issuer_prefix")]),
+])
+def test_reference_mismatch_issuer_shortened_or_by_prefix(texts, found):
+    assert _mismatch(texts) == found
+
+
+@pytest.mark.parametrize("texts", [
+    # the shortened name is of another body
+    ["Thực hiện Kế hoạch số 15/KH-HCCB ngày 05/02/2024 của Ban Thường vụ Hội Cựu chiến binh huyện.",
+     "Thực hiện Kế hoạch số 15/KH-UBND ngày 05/02/2024 của UBND huyện."],
+    # a name within the other but another date: two documents
+    ["Thực hiện Kế hoạch số 15/KH-HCCB ngày 05/02/2024 của Ban Thường vụ Hội Cựu chiến binh huyện Yên Dũng.",
+     "Thực hiện Kế hoạch số 15/KH-UBND ngày 20/3/2024 của Hội Cựu chiến binh huyện."],
+    # two words in common and no date to tie them
+    ["Thực hiện Kế hoạch số 15/KH-HCCB của Ban Thường vụ Hội Cựu chiến binh huyện.",
+     "Thực hiện Kế hoạch số 15/KH-UBND của UBND huyện Yên Dũng."],
+])
+def test_no_reference_mismatch_for_another_issuer_or_date(texts):
+    assert _mismatch(texts) == []
+
+
+def test_reference_mismatch_code_with_a_space_a_scan_read_after_the_hyphen():
+    texts = ["Thực hiện Kế hoạch số 15/KH-HCCB ngày 05/02/2024 của Ban Thường vụ Hội Cựu chiến binh huyện Yên "
+             "Dũng về công tác Hội năm 2024.",
+             "Các chi hội bám sát Kế hoạch số 15/KH- UBND ngày 05/02/2024 của Hội Cựu chiến binh huyện."]
+    assert _mismatch(texts) == [("15/KH-UBND", "15/KH-HCCB", "issuer_initials")]

@@ -22,6 +22,10 @@ the words after it up to the next punctuation). The rule stays silent unless it 
 - in a table with several rows (or value columns), the equation must hold on at least as many
   as it fails on: the rows that balance confirm what the columns mean; a one-line table needs
   an opening and a closing named as such (not only "số dư").
+A header read as a parent over a child, neither with a role alone, is read whole ("Chuyển /
+đến"; a scan's wrapped "Đầu / tháng", "Chuyể / n viện"). A term column whose rows do not add up
+to its total leaves its rows in doubt, unless one cell a scan could not read explains it: the
+value its total leaves for that cell balances the cell's own row.
 """
 from __future__ import annotations
 
@@ -124,6 +128,11 @@ def _column_roles(t: TableView, fuzzy: bool = False) -> dict[int, tuple[str, str
             continue
         prole = header_role(c.parent, fuzzy)
         whole = next((k for k in by_parent[c.parent] if _whole_leaf(k.leaf)), None)
+        if own is None and prole is None and c is not whole:
+            # neither level has a role alone: the two read as one ("Chuyển / đến"; a scan's
+            # wrapped cell "Đầu / tháng", or one cut inside a word, "Chuyể / n viện")
+            roles[c.index] = _cut_header_role(c.parent, c.leaf, fuzzy)
+            continue
         if prole is not None and prole[0] != "stock":
             if whole is not None:
                 roles[c.index] = prole if c is whole else ("skip", "")
@@ -134,6 +143,13 @@ def _column_roles(t: TableView, fuzzy: bool = False) -> dict[int, tuple[str, str
         else:
             roles[c.index] = own
     return roles
+
+
+def _cut_header_role(parent: str, leaf: str, fuzzy: bool = False) -> tuple[str, str] | None:
+    """The role of a header read as a parent and a child that only together name it: "Chuyển /
+    đến"; a scan's wrapped cell "Đầu / tháng" is "Đầu tháng", "Chuyể / n viện" is "Chuyển viện"
+    (cut inside a word)."""
+    return header_role(f"{parent} {leaf}", fuzzy) or header_role(parent + leaf, fuzzy)
 
 
 def _whole_leaf(leaf: str) -> bool:
@@ -212,6 +228,39 @@ def _adds_up(t: TableView, c: int) -> bool:
     return any(abs(x[2] - total) <= tol for x in t.body_sums(c))
 
 
+def _implied(t: TableView, c: int) -> tuple[int, float] | None:
+    """The one cell of the column a scan could not read ("lộ" for 8) and the value the total
+    leaves for it: (row, value), or None."""
+    if t.T is None or t.value(t.T, c) is None or t.child_rows:
+        return None
+    unread = [r for r in t.body if t.value(r, c) is None and t.raw(r, c) not in _EMPTY and not t.malformed(r, c)]
+    if len(unread) != 1 or len(t.body) < 3:
+        return None
+    rest = sum(v for r in t.body if (v := t.value(r, c)) is not None)
+    implied = t.value(t.T, c) - rest
+    return (unread[0], implied) if implied >= 0 else None
+
+
+def _room_balances(t: TableView, seg: list[tuple[int, str]], c: int, ocr: bool) -> bool:
+    """Column c does not add up only for a cell a scan could not read, and the value its total
+    leaves for that cell balances the cell's own row: the column's other cells stand."""
+    imp = _implied(t, c)
+    if imp is None:
+        return False
+    r, implied = imp
+    terms, close = [], None
+    for k, role in seg:
+        v = implied if k == c else _cell_value(t, r, k, role in FLOWS, ocr)
+        if v is False or v is None:
+            return False
+        term = Term(role, "", "", float(v), _decimals(t.raw(r, k)))
+        if role == "close":
+            close = term
+        else:
+            terms.append(term)
+    return close is not None and _holds(terms, close)
+
+
 def _by_columns(ctx: Ctx, t: TableView):
     if any(c.leaf.strip(" .:") in ("nợ", "có") for c in t.columns):
         return  # debit and credit columns (a trial balance): signs depend on the account
@@ -222,7 +271,8 @@ def _by_columns(ctx: Ctx, t: TableView):
         cols = [c for c, _ in seg]
         if not _same_unit(t, cols):
             continue
-        suspect = {c for c, role in seg if role != "close" and not _adds_up(t, c)}
+        suspect = {c for c, role in seg if role != "close" and not _adds_up(t, c)
+                   and not _room_balances(t, seg, c, ocr)}
         results = []
         for r in rows:
             terms, close, ok = [], None, True

@@ -19,6 +19,14 @@ or with the rest of the whole's phrase up to the trigger ("11 tổ dân phố, k
 đó 109 TTHC" counts decisions); "64 lượt hộ vay" may be split into households. A list closed
 by "và" ends there. A stock-and-flow sentence ("tiếp nhận 286 người, trong đó 259 người tái hòa
 nhập …, 1 người tử vong": checks.flows) is not a whole and its parts.
+
+The words between the whole and the trigger may be a long description of it (up to 16 words,
+one clause, dates and years allowed: "312 người cao tuổi vào dịp … Ngày Quốc tế Người cao tuổi
+01/10, trong đó: …"), never another quantity. Parts may be spelled out: a long name first, with
+a comma in it ("vi phạm quy định về phòng cháy, chữa cháy rừng 1 vụ"), numbers on the way that
+name the part ("tuổi 70 là 118 người"), or a description of the part before running past a comma
+("10 buổi về phòng, chống bạo lực gia đình, 8 buổi …"). A list separated by commas ends at a
+semicolon ("…, 7 ca; tử vong 04 ca").
 """
 from __future__ import annotations
 
@@ -76,13 +84,32 @@ def listings(sentence: Sentence) -> list[Listing]:
         if skip is not None:  # "46 trẻ dưới 1 tuổi, trong đó …": the age describes the whole
             gap = gap.replace(s[skip.start:skip.end_unit], " ", 1)
         gap = re.sub(r"\([^()]*\)", " ", gap)
-        if re.search(r"\d", gap) or len(gap.split()) > 6:
+        long_gap = len(gap.split()) > 6
+        if not _describes(whole, skip, t.start(), sentence.mentions, gap, inside):
             continue
-        parts, rest, closed = _parts(s, t.end(), ms)
+        parts, rest, closed = _parts(s, t.end(), ms, whole)
         if parts:
-            out.append(Listing(whole, parts, trig, rest, closed, " ".join(words(gap))))
+            # a long description says where or when, not what is counted: only the whole's own
+            # noun tells what its parts may count
+            out.append(Listing(whole, parts, trig, rest, closed, "" if long_gap else " ".join(words(gap))))
     out.extend(_bracketed(s, ms))
     return out
+
+
+_LONG_GAP = 16  # words between a whole and its trigger when they describe it
+
+
+def _describes(whole: Mention, skip: Mention | None, trigger: int, all_ms: list[Mention], gap: str,
+               inside: set[int]) -> bool:
+    """The words between the whole and the trigger still describe the whole: no other quantity
+    among them (a date or a year is none: "64 hộ tái định cư vào dịp cuối năm 2024, trong đó
+    …"), and when longer than six words, one clause (no ";") of at most _LONG_GAP words ("24
+    buổi tuyên truyền lồng ghép trong sinh hoạt chi hội, gồm …")."""
+    if any(whole.end_unit <= m.start < trigger and m.start not in inside
+           for m in all_ms if m is not whole and m is not skip):
+        return False
+    n = len(gap.split())
+    return n <= 6 or (";" not in gap and n <= _LONG_GAP)
 
 
 def _in_a_list(s: str, before: list[Mention], whole: Mention) -> bool:
@@ -126,7 +153,7 @@ def _bracketed(s: str, ms: list[Mention]) -> list[Listing]:
         first = _LEAD.match(s, b.start() + 1).end()
         if first != b.start() + 1 or first not in by_start:
             continue
-        parts, rest, closed = _parts(s, first, ms)
+        parts, rest, closed = _parts(s, first, ms, whole)
         if not parts or any(p.start >= b.end() for p in parts) or re.search(
                 r"\d", s[parts[-1].end_unit:b.end()]):
             continue
@@ -157,7 +184,7 @@ def _labelled(s: str, p: int, ms: list[Mention]) -> Mention | None:
     label = fold(text)
     if label.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "và", "còn", "trên", "gần"):
         return None
-    return replace(nxt, extra={**nxt.extra, "label": label})
+    return replace(nxt, extra={**nxt.extra, "label": label, "label_text": " ".join(text.split())})
 
 
 def _parenthesised(s: str) -> set[int]:
@@ -170,16 +197,33 @@ its whole is read by _bracketed)."""
     return out
 
 
-def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool, bool]:
+def _parts(s: str, pos: int, ms: list[Mention],
+           whole: Mention | None = None) -> tuple[list[Mention], bool, bool]:
     """The numbered parts listed from `pos`, whether a remainder part ends the list, and
     whether the list is closed by "và" before its last part ("A, B và C")."""
     parts: list[Mention] = []
     seps: list[str] = []
     by_start = {m.start: m for m in ms}
     closed = lambda: bool(seps) and len(seps) >= len(parts) - 1 and "và" in fold(seps[len(parts) - 2])  # noqa: E731
+    inside = _parenthesised(s)
     while True:
         p = _LEAD.match(s, pos).end()
-        m = by_start.get(p) or _labelled(s, p, ms)
+        m, va = by_start.get(p), False
+        # after a part written number first, what runs on past a comma is still its
+        # description ("6 lớp về chăn nuôi lợn, gà, 5 lớp …"): read that before a name
+        if m is None and whole is not None and parts and "label" not in parts[-1].extra:
+            m, va = _spelled_out(s, p, ms, whole, parts, inside)
+        m = m or _labelled(s, p, ms)
+        if m is not None and whole is not None and "label" in m.extra and not m.unit \
+                and unit_head(m.extra["label"].split())[1] not in (None, whole.kind):
+            m = None  # "tuổi 70 là 118 người": the 70 names the part, 118 counts it
+        if m is None and whole is not None:
+            m, va = _spelled_out(s, p, ms, whole, parts, inside)
+        if m is not None and va:
+            if seps:
+                seps[-1] = "và"
+            else:
+                seps.append("và")
         if m is None or m.over is not None or m.numerator:
             if seps and len(seps) >= len(parts):
                 seps.pop()  # a separator that led nowhere
@@ -194,8 +238,56 @@ def _parts(s: str, pos: int, ms: list[Mention]) -> tuple[list[Mention], bool, bo
         sep = _SEP.match(s, end)
         if rest or not sep or (seps and "và" in fold(seps[-1])):
             return parts, rest, closed()  # "…, B và C; …": "và" ends the list
+        if sep.group(1).startswith(";") and any(x.startswith(",") for x in seps):
+            return parts, rest, closed()  # "A, B; tử vong C": a list by commas ends at ";"
         seps.append(sep.group(1))
         pos = sep.end()
+
+
+_SPELL_MAX = 12  # words of a part's name, or of the words between two parts
+_SEP_WORD = re.compile(r",|(?<!\w)và(?!\w)")
+
+
+def _spelled_out(s: str, p: int, ms: list[Mention], whole: Mention, parts: list[Mention],
+                 inside: set[int]) -> tuple[Mention | None, bool]:
+    """The next part when its name is long or holds a comma: written name first ("phá rừng trái
+    pháp luật 3 vụ", "vi phạm quy định về phòng cháy, chữa cháy rừng 1 vụ", "tuổi 70 là 118
+    người"), or after a description of the part before that runs past a comma ("10 buổi về
+    phòng, chống bạo lực gia đình, 8 buổi …"). The first quantity after `p` with a unit, within
+    one clause and _SPELL_MAX words, that counts what the whole counts; numbers without a unit
+    or of time on the way name the part ("tuổi 70"). Also whether a "và" stands before it.
+    A quantity of another kind ends the list as the part it is (the caller then drops the
+    list: whose parts are these?)."""
+    if _REST_START.match(s, p):
+        return None, False
+    for x in ms:
+        if x.start < p or x.start in inside:
+            continue
+        between = s[p:x.start]
+        if re.search(r"[;:()…]|\.\.\.|\.\s", between) or len(between.split()) > _SPELL_MAX:
+            return None, False
+        if x.percent or x.over is not None or x.numerator:
+            return None, False
+        if not x.unit or x.kind == "time":
+            continue  # "tuổi 70 là …": a number naming the part
+        seps = list(_SEP_WORD.finditer(between))
+        if parts and not seps and "label" not in parts[-1].extra:
+            return None, False  # no separator: the run of the part before
+        if not _compatible(whole, x):
+            return x, False
+        va = any(m.group(0) == "và" for m in seps)
+        if not parts or "label" in parts[-1].extra:  # names come first in this list
+            written = between
+        else:  # the part before ran on up to the last separator
+            written = between[seps[-1].end():] if seps else ""
+        written = re.sub(r"^và\s+", "", " ".join(written.split()).strip(" ,:-–"), flags=re.IGNORECASE)
+        name = fold(written)
+        if name and name.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "còn"):
+            return None, False
+        if not name:
+            return x, va
+        return replace(x, extra={**x.extra, "label": name, "label_text": written}), va
+    return None, False
 
 
 def _rounding(m: Mention) -> float:
@@ -299,7 +391,7 @@ def _same_units(whole: Mention, part: Mention, desc: str = "") -> bool:
 
 def _written(p: Mention) -> str:
     cat = _category(p)
-    return " ".join(x for x in (p.extra.get("label"), p.raw, p.unit_text or p.unit,
+    return " ".join(x for x in (p.extra.get("label_text") or p.extra.get("label"), p.raw, p.unit_text or p.unit,
                                 f"là {cat}" if cat else None) if x)
 
 

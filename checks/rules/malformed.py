@@ -5,11 +5,15 @@ one number, a body cell that its column total or its row implies; otherwise the 
 likeliest reading. A column that writes all its decimals with "." ("8.00", "7.50") follows a
 style, not a typo, and is not flagged cell by cell. In prose only counts are flagged ("8.28
 lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style decimal, not an error.
+In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
+comma read as a point) are not flagged; the others are, as doubtful readings (checks.confidence).
+Nor is a number a PDF text layer spaced out ("5 .681.828").
 """
 from __future__ import annotations
 
 import re
 
+from checks.confidence import cell_reading, prose_reading
 from checks.context import Ctx
 from checks.lexicon import COUNT_KINDS
 from checks.messages import num, suggestion_text
@@ -17,20 +21,27 @@ from checks.registry import make_flag, rule
 from checks.rules.row_sums import group_rows
 from checks.tables_view import TableView, readings
 from checks.rules.totals import as_number, column_sums
+from models.document import Format
 from models.report import Severity
 
 
 @rule("malformed_number", Severity.WARNING, "Số viết sai quy cách",
       "A number not well formed by Vietnamese rules")
 def malformed_number(ctx: Ctx):
+    ocr = ctx.report.source.ocr
+    pdf = ctx.report.source.format in (Format.PDF, Format.SCANNED_PDF)
     for t in ctx.tables:
         for r in range(len(t.cells)):
             for c in range(t.ncols):
-                if t.malformed(r, c) and t.columns[c].role not in ("label", "ordinal", "empty"):
+                raw = t.raw(r, c)
+                if t.malformed(r, c) and t.columns[c].role not in ("label", "ordinal", "empty") \
+                        and not (ocr and ocr_artefact(raw)) and not (pdf and _GAP.fullmatch(raw)):
                     yield _cell_flag(t, r, c)
     for s in ctx.sentences:
         for m in s.mentions:
             if not m.malformed or m.percent or m.kind not in COUNT_KINDS or m.suggestion is None:
+                continue
+            if ocr and ocr_artefact(m.raw):
                 continue
             if m.suggestion != int(m.suggestion):
                 continue
@@ -40,7 +51,24 @@ def malformed_number(ctx: Ctx):
                 "malformed_number", "default", {"stated": m.raw, "suggestion": m.suggestion},
                 section=s.section, stated=m.raw, expected=as_number(m.suggestion), suggestion=text,
                 sentence=s.text, location=ctx.locate(s, m.raw),
-                evidence={"sentence": s.text, "unit": m.unit})
+                evidence={"sentence": s.text, "unit": m.unit,
+                          "readings": [prose_reading(s.text, m.raw, "stated", s.section)]})
+
+
+# How OCR misreads a well-formed number: a gap inside it ("1 34", "206 33"), a trailing mark
+# ("178.", "14,"), a doubled sign ("7.46%%"), a comma taken for a point ("84.4", "9.59%").
+_OCR_ARTEFACT = re.compile(r".*\d\s+\d.*|.*\d[.,]\s*%?|.*%%|.*\.\s+\d.*|\d+\.\d{1,2}\s*%?|\d+\.\d{4,}\s*%?"
+                           r"|\d{1,3}(\.\d{3})+\.\d{1,2}")  # "3.650.0" for "3.650,0"
+
+
+# A PDF text layer spacing out a justified number ("5 .681.828", "2 49,84").
+_GAP = re.compile(r"[-−]?\d{1,3}\s+[.,]?\d[\d.,]*%?")
+
+
+def ocr_artefact(raw: str) -> bool:
+    """A malformed number in OCR text whose malformation is how OCR misreads, not how people
+    miswrite: flagging it would report the scan, not the report."""
+    return bool(_OCR_ARTEFACT.fullmatch(raw.strip()))
 
 
 def _cell_flag(t: TableView, r: int, c: int):
@@ -52,7 +80,8 @@ def _cell_flag(t: TableView, r: int, c: int):
         section=t.rec.section, table=t.id, row=r, column=col, stated=n.raw,
         expected=None if value is None else as_number(value),
         suggestion=None if value is None else suggestion_text(n.raw, value, why_vi, why_en),
-        location=t.location(r, c), evidence={"row_label": t.label(r), "reason": why_en})
+        location=t.location(r, c), evidence={"row_label": t.label(r), "reason": why_en,
+                                             "readings": [cell_reading(t, r, c, "stated")]})
 
 
 def _suggest(t: TableView, r: int, c: int) -> tuple[float | None, str, str]:
@@ -86,6 +115,11 @@ def _suggest(t: TableView, r: int, c: int) -> tuple[float | None, str, str]:
     dec = float(f"{m.group(1)}.{m.group(2)}") if m else None
     if dec is not None and others and sum("," in o for o in others) * 2 >= len(others):
         return dec, "cột này ghi số thập phân", "the column holds decimals"
+    if dec is not None and ("%" in n.raw or t.columns[c].role in ("percent", "nonsum")
+                            or any(re.search(r"\d[.,]\d{1,2}%?$", o) for o in others)):
+        # "133.33 %", a growth index or a column of decimals: an English decimal point, not
+        # a thousands group (13.333 would be a hundred times off)
+        return dec, "số thập phân viết bằng dấu chấm", "a decimal written with a point"
     if n.suggestion is None:
         return None, "", ""
     return n.suggestion, "đọc các chữ số thành một số", "the digits read as one number"

@@ -194,7 +194,7 @@ _RESULT_WORDS = ("thực hiện", "th", "kết quả", "ước thực hiện", "
 _PLAN_INTRO = ("đạt", "bằng", "hoàn thành", "đạt và vượt", "thực hiện đạt", "đạt tỷ lệ", "đạt tỉ lệ")
 _PLAN_BEFORE_NUMBER = re.compile(
     r"(?<!\w)(kế hoạch|kh|dự toán|chỉ tiêu|mục tiêu)(?:\s+(?:năm|giao|được giao|đề ra|là|của|"
-    r"huyện|tỉnh|cấp trên))*\s*:?\s*$")
+    r"huyện|tỉnh|cấp trên))*\s*[:(]?\s*$")
 
 
 def plan_word(z: Mention) -> str | None:
@@ -211,7 +211,8 @@ def plan_word(z: Mention) -> str | None:
 
 def _plan_of_prose(s: Sentence, z: Mention) -> tuple[Mention, Mention] | None:
     """"Thu hút 96 doanh nghiệp …, đạt 120% chỉ tiêu (chỉ tiêu 80 doanh nghiệp)": the result before
-    the percentage and the plan written after it, the same kind of thing."""
+    the percentage and the plan written after it, the same kind of thing; the plan may stand in
+    brackets right after the plan word, unlabelled ("bằng 115,0% dự toán (220 triệu đồng)")."""
     ms = s.mentions
     i = ms.index(z)
     plan = None

@@ -19,8 +19,16 @@ beyond generic and period words stand in the number's clause ("Trung tâm tiếp
 tượng" / "Tiếp nhận mới"; "đang nuôi dưỡng 301 đối tượng" / "Đang nuôi dưỡng"). That guess is
 made only for a table in the sentence's branch of the outline, against a total its rows confirm
 (or leave room for, when a scan could not read one cell), with a typo-close number, and the
-flag says the unit match was guessed. A result is never compared with a column of targets ("Kế
+flag says the unit match was guessed. A header the clause says as a phrase ("diện tích rừng
+trồng" / "Rừng trồng") is preferred to one whose words are only scattered in it ("Tổng diện tích
+có rừng", "có" from "hiện có"). A result is never compared with a column of targets ("Kế
 hoạch 2018") unless the number's own clause speaks of the plan.
+
+Which table: a number some table states for the same kind of thing ("344 trẻ" and a row "Số trẻ
+đầu năm học | 344") is a quotation, not a typo of another table's total one digit away; of the
+tables that could be meant, the one nearest the sentence in the outline (its own section, then
+its branch) is compared. A table split in two (checks.continuation: the same header, row
+numbers going on, one total for both parts) has its total checked against the rows of both.
 """
 from __future__ import annotations
 
@@ -28,6 +36,7 @@ import re
 from weakref import WeakKeyDictionary
 
 from checks.context import Ctx
+from checks.continuation import continued_sums, parts_before
 from checks.confidence import cell_reading, prose_reading
 from checks.flows import FLOWS, header_role
 from checks.indicators import clause_words, column_unit, row_matches, unit_names
@@ -56,24 +65,66 @@ def _usable(m) -> bool:
 @rule("prose_table_mismatch", Severity.WARNING, "Số liệu trong văn bản khác trong bảng",
       "A sentence and a table state different numbers for the same quantity")
 def prose_table_mismatch(ctx: Ctx):
-    done: set[tuple[int, int]] = set()
     raised: set[tuple] = set()  # one flag per sentence and cell, however often it repeats the number
-    for t in ctx.tables:
-        for s in ctx.sentences:
-            for k, m in enumerate(s.mentions):
-                if (s.order, k) in done or not _plain(m):
-                    continue
+    for s in ctx.sentences:
+        for m in s.mentions:
+            if not _plain(m) or stated_elsewhere(ctx, m):
+                continue
+            found = []
+            for i, t in enumerate(ctx.tables):
                 f = _by_column(ctx, t, s, m) if _usable(m) else None
                 f = f or _by_row(ctx, t, s, m)
                 f = f or _by_header(ctx, t, s, m)
                 if f is not None and _plan_column(f.column) and not _speaks_of_plan(s, m):
                     f = None  # a result is not compared with the plan ("Kế hoạch 2018")
                 if f is not None:
-                    done.add((s.order, k))
-                    key = (s.order, f.table, f.row, f.column, f.stated)
-                    if key not in raised:
-                        raised.add(key)
-                        yield f
+                    found.append((_distance(s.section, t.rec.section), i, f))
+            if not found:
+                continue
+            f = min(found, key=lambda x: x[:2])[2]  # the table nearest the sentence in the outline
+            key = (s.order, f.table, f.row, f.column, f.stated)
+            if key not in raised:
+                raised.add(key)
+                yield f
+
+
+def _distance(a: str | None, b: str | None) -> int:
+    """How far a table's section is from the sentence's: 0 the same, 1 one inside the other,
+    2 elsewhere."""
+    if a and b and a == b:
+        return 0
+    return 1 if _near(a, b) else 2
+
+
+def stated_elsewhere(ctx: Ctx, m) -> bool:
+    """Some table states the number for the same kind of thing: a cell whose row or column
+    names the mention's noun ("344 trẻ" and a row "Số trẻ đầu năm học | … | 344"), or a table
+    written in the mention's unit. The sentence quotes that cell, not another table's total
+    one digit away."""
+    if not m.unit or m.value is None or not m.head:
+        return False
+    for t, r, c in _cells_by_value(ctx).get(round(m.value, 6), ()):
+        if has_phrase(t.columns[c].words, m.head) or has_phrase(words(t.label(r)), m.head) \
+                or unit_names(m, column_unit(t, c, ctx.table_units.get(t.id))):
+            return True
+    return False
+
+
+_BY_VALUE: "WeakKeyDictionary" = WeakKeyDictionary()
+
+
+def _cells_by_value(ctx: Ctx) -> dict[float, list[tuple]]:
+    """Every figure of the report's tables (value columns, body and total), by value."""
+    if ctx not in _BY_VALUE:
+        index: dict[float, list[tuple]] = {}
+        for t in ctx.tables:
+            rows = t.body + ([t.T] if t.T is not None else [])
+            for c in value_columns(t):
+                for r in rows:
+                    if (v := t.value(r, c)) is not None:
+                        index.setdefault(round(v, 6), []).append((t, r, c))
+        _BY_VALUE[ctx] = index
+    return _BY_VALUE[ctx]
 
 
 def _by_column(ctx: Ctx, t, s, m):
@@ -164,6 +215,16 @@ def _header_core(header: str) -> set[str]:
     return {w for w in ws if w not in _HEADER_FILLER and not any(ch.isdigit() for ch in w)}
 
 
+def _as_phrase(header: str, seq: list[str], ocr: bool = False) -> bool:
+    """The header's own words (generic and period words left out) stand in the clause as a run,
+    in the header's order."""
+    ws = [w for w in words(re.sub(r"\([^)]*\)", " ", header))
+          if w not in _HEADER_FILLER and not any(ch.isdigit() for ch in w)]
+    if ocr:
+        ws = [bare(w) for w in ws]
+    return bool(ws) and has_phrase(seq, " ".join(ws))
+
+
 def _near(a: str | None, b: str | None) -> bool:
     """Two section numbers in one branch of the outline (the same, or one inside the other)."""
     if not a or not b:
@@ -179,21 +240,24 @@ def _by_header(ctx: Ctx, t, s, m):
     rows confirm it, and for a typo-close number: the unit match is a guess."""
     if t.T is None or not m.unit or not _near(s.section, t.rec.section) or best_columns(m, t):
         return None
-    clause = set(clause_words(s.text, m, s.mentions)) | set(m.unit.split())
+    seq = clause_words(s.text, m, s.mentions) + m.unit.split()
     ocr = ctx.report.source.ocr  # a scan may misread an accent in the header or the sentence
     if ocr:
-        clause = {bare(w) for w in clause}
+        seq = [bare(w) for w in seq]
+    clause = set(seq)
     cands = []
     for c in value_columns(t):
         core = _header_core(t.columns[c].leaf)
         if ocr:
             core = {bare(w) for w in core}
         if core and core <= clause:
-            cands.append((len(core), c))
+            cands.append((_as_phrase(t.columns[c].leaf, seq, ocr), len(core), c))
     if not cands:
         return None
-    top = max(n for n, _ in cands)
-    best = [c for n, c in cands if n == top]
+    # a header the clause says as a phrase ("diện tích rừng trồng" / "Rừng trồng") before one
+    # whose words are only scattered in it ("Tổng diện tích có rừng": "hiện có")
+    top = max(x[:2] for x in cands)
+    best = [c for p, n, c in cands if (p, n) == top]
     if len(best) != 1:
         return None
     c = best[0]
@@ -206,7 +270,7 @@ def _by_header(ctx: Ctx, t, s, m):
     if any(m.before.endswith(w) for w in _CHANGE) and (role is None or role[0] not in FLOWS):
         return None  # "tăng 12 hộ" is a change; the column counts a stock
     total = t.effective(t.T, c)
-    if total is None or not total_stands(t, c, total):
+    if total is None or not total_stands(t, c, total, ctx.tables):
         return None
     if abs(m.value - total) < 1e-9 or _in_column(t, c, m.value):
         return None
@@ -219,10 +283,13 @@ def _by_header(ctx: Ctx, t, s, m):
     return f
 
 
-def total_stands(t, c: int, total: float) -> bool:
-    """The table's total is trustworthy: a reading of its rows adds up to it, or one row's cell
-    could not be read as a number (a scan's "Sö" for 58) and the others leave room for it."""
-    if any(abs(x[2] - total) < 1e-6 * max(1.0, abs(total)) + _tol(t, c) for x in t.body_sums(c)):
+def total_stands(t, c: int, total: float, tables: list | None = None) -> bool:
+    """The table's total is trustworthy: a reading of its rows adds up to it (with the rows of
+    the earlier parts, when the table closes a table split in two: checks.continuation), or one
+    row's cell could not be read as a number (a scan's "Sö" for 58) and the others leave room
+    for it."""
+    sums = [x[2] for x in t.body_sums(c)] + (continued_sums(tables, t, c) if tables else [])
+    if any(abs(x - total) < 1e-6 * max(1.0, abs(total)) + _tol(t, c) for x in sums):
         return True
     rows = t.top_rows
     unread = [r for r in rows if t.value(r, c) is None and t.raw(r, c) not in ("", "-", "–", "—")
@@ -262,9 +329,9 @@ def _compare(ctx: Ctx, t, c: int, s, m, total: bool = True):
     sums = t.body_sums(c)
     if t.T is not None and total:
         stated = t.effective(t.T, c)
-        if stated is not None and sums and total_stands(t, c, stated):
+        if stated is not None and sums and total_stands(t, c, stated, ctx.tables):
             values.append((t.T, stated))
-    seen = {v for _, v in values} | {x[2] for x in sums}
+    seen = {v for _, v in values} | {x[2] for x in sums} | set(continued_sums(ctx.tables, t, c))
     if t.T is not None and t.value(t.T, c) is not None:
         seen.add(t.value(t.T, c))
     if any(abs(m.value - v) < 1e-6 for v in seen):
@@ -286,6 +353,10 @@ def _flag(ctx: Ctx, t, r: int, c: int, s, m, v: float, how: str):
     col = t.columns[c].header
     where = "dòng tổng" if r == t.T else f"dòng «{t.label(r)}»"
     where_en = "total row" if r == t.T else f"row “{t.label(r)}”"
+    earlier = [x.id for x in parts_before(ctx.tables, t)] if r == t.T else []
+    if earlier:  # the total of a table split in two
+        where += f", gồm cả phần đầu ở bảng {', '.join(earlier)}"
+        where_en += f", with the first part in table {', '.join(earlier)}"
     return make_flag(
         "prose_table_mismatch", "default",
         {"stated": m.raw, "unit": m.unit_text or m.unit, "table": t.id, "where": f"{where}, cột «{col}»",
@@ -297,4 +368,5 @@ def _flag(ctx: Ctx, t, r: int, c: int, s, m, v: float, how: str):
                   "readings": [prose_reading(s.text, m.raw, "stated", s.section),
                                cell_reading(t, r, c, "compared")],
                   "table_section": t.rec.section, "row_label": t.label(r),
+                  **({"table_parts": earlier + [t.id]} if earlier else {}),
                   "cell": t.raw(r, c), "cell_location": t.location(r, c).model_dump(exclude_none=True)})

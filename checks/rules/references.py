@@ -14,7 +14,12 @@ so the check works whichever extractor found them.
 When the codes are written equally often and the named issuer has no known code, the expected
 one is the code the issuer's name spells best (its initials: "Trung tâm Y tế huyện" → TTYT
 rather than YT, "Hội Nông dân huyện" → HND rather than HPN), else the report's own code (an office
-cites its own documents), else the code of the citation that gives a date.
+cites its own documents), else the code of the citation that gives a date. An issuer known by a
+code that only one of the codes begins with expects that one (the Central Youth Union, "Trung
+ương": /TWĐTN, not /TĐTN). One issuer may be named in full once and shortened once ("Ban Thường
+vụ Hội LHPN huyện Nho Quan", "Hội LHPN huyện"): one name inside the other, of three words or
+more or with the same date. A code may end in its drafting department ("08-HD/TWĐTN-BTC"), and
+a scan may read a space after its hyphen ("27/KH- UBND").
 """
 from __future__ import annotations
 
@@ -29,8 +34,11 @@ from models.document import Provenance
 from models.report import Severity
 
 _UP = "A-ZĐÂĂÊÔƠƯ"
-PARTY = re.compile(rf"(?<![\w/\-])(\d{{1,4}})\s?-\s?([{_UP}][A-Za-zĐđ]{{0,5}})\s?/\s?([{_UP}][{_UP}a-z]{{1,12}})(?![\w])")
-STATE = re.compile(rf"(?<![\w/\-])(\d{{1,5}})(?:/(\d{{4}}))?/([{_UP}][A-Za-zĐđ]{{0,5}})-([{_UP}][A-Za-zĐđ&]{{1,15}}(?:-[{_UP}][A-Za-zĐđ&]{{1,12}})?)(?![\w])")
+# A party-style code may end in the drafting department ("08-HD/TWĐTN-BTC": TWĐTN issues it).
+PARTY = re.compile(rf"(?<![\w/\-])(\d{{1,4}})\s?-\s?([{_UP}][A-Za-zĐđ]{{0,5}})\s?/\s?([{_UP}][{_UP}a-z]{{1,12}})"
+                   rf"(?:-[{_UP}][{_UP}]{{1,8}})?(?![\w])")
+# A scan may read a space after the hyphen ("27/KH- UBND").
+STATE = re.compile(rf"(?<![\w/\-])(\d{{1,5}})(?:/(\d{{4}}))?/([{_UP}][A-Za-zĐđ]{{0,5}})- ?([{_UP}][A-Za-zĐđ&]{{1,15}}(?:-[{_UP}][A-Za-zĐđ&]{{1,12}})?)(?![\w])")
 _KIND = re.compile(r"(chỉ thị|nghị quyết|quyết định|kế hoạch|kết luận|chương trình|thông tư|nghị định|"
                    r"công văn|hướng dẫn|báo cáo|thông báo|đề án|quy định|quy chế|tờ trình)\s*(số\s*)?$")
 _DATE = re.compile(r"^\s*,?\s*ngày\s+(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*(\d{4})")
@@ -132,8 +140,11 @@ def citations(ctx: Ctx) -> list[Citation]:
             fold(x.sentence) in fold(c.sentence) or fold(c.sentence) in fold(x.sentence))), None)
         if dup is None:
             mine.append(c)
-        elif dup.location == Provenance():
-            dup.location = r.location
+        else:
+            if dup.location == Provenance():
+                dup.location = r.location
+            dup.issuer = dup.issuer or c.issuer
+            dup.date = dup.date or c.date
     return mine
 
 
@@ -142,6 +153,29 @@ def _similar(a: str | None, b: str | None) -> bool:
         return False
     wa, wb = set(words(a)), set(words(b))
     return len(wa & wb) / max(1, len(wa | wb)) >= 0.6
+
+
+def _within(a: Citation, b: Citation) -> bool:
+    """One issuer's name is the other's, shortened: "Hội LHPN huyện" in "Ban Thường vụ Hội LHPN
+    huyện Nho Quan". Taken for one issuer when the shorter name has three words or more, or the
+    two citations give the same date."""
+    if not a.issuer or not b.issuer:
+        return False
+    wa, wb = set(words(a.issuer)), set(words(b.issuer))
+    short, long_ = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    if len(short) < 2 or not short <= long_:
+        return False
+    return len(short) >= 3 or (a.date is not None and a.date == b.date)
+
+
+def _prefixed(cs: list[Citation], codes: set[str]) -> str | None:
+    """The one code that begins with the code the named issuer is known by: the Central Youth
+    Union's guide is /TWĐTN (TW: "Trung ương"), not /TĐTN."""
+    found = set()
+    for c in cs:
+        for k in issuer_codes(c.issuer) or ():
+            found |= {code for code in codes if code.startswith(k) and code != k}
+    return found.pop() if len(found) == 1 else None
 
 
 def _consistent(c: Citation) -> bool | None:
@@ -166,9 +200,12 @@ def reference_mismatch(ctx: Ctx):
             for code in issuer_codes(c.issuer) or ():
                 if code in codes:
                     named[code] += 1
+        prefixed = _prefixed(cs, codes) if not named else None
         if named:
             expected = named.most_common(1)[0][0]
             why = "issuer"
+        elif prefixed is not None:
+            expected, why = prefixed, "issuer_prefix"
         else:
             counts = Counter(_norm(c.issuer_code) for c in cs).most_common()
             if len(counts) > 1 and counts[0][1] == counts[1][1]:
@@ -183,7 +220,7 @@ def reference_mismatch(ctx: Ctx):
         for code in sorted(codes - {expected}):
             odd = [c for c in cs if _norm(c.issuer_code) == code]
             first = next((c for c in odd if c.location != Provenance()), odd[0])
-            issuer = next((c.issuer for c in cs if c.issuer), "?")
+            issuer = max((c.issuer for c in cs if c.issuer), key=len, default="?")  # the fullest name
             yield make_flag(
                 "reference_mismatch", "default",
                 {"kind": _kind_name(first), "number": first.number, "issuer": issuer,
@@ -254,7 +291,7 @@ def _same_document(cs: list[Citation]) -> bool:
             ia, ib = issuer_codes(a.issuer), issuer_codes(b.issuer)
             if ia is not None and ia == ib:
                 return True
-            if _similar(a.issuer, b.issuer):
+            if _similar(a.issuer, b.issuer) or _within(a, b):
                 return True
             if (_consistent(a) is False and ia is not None and _norm(b.issuer_code) in ia) or \
                (_consistent(b) is False and ib is not None and _norm(a.issuer_code) in ib):

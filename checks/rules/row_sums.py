@@ -7,17 +7,21 @@ adding up); "Trong đó" parts are only checked not to exceed their whole. Row g
 row ("Tổng số …") against its child rows, summed when the children are complete (they add up in
 the other columns of that row, or in the other parents of the table, or the last child takes
 the rest: "- Dịch vụ khác"), not when they follow "Trong đó" (unless closed by such a remainder
-row and adding up in another column); a child above its parent is always flagged.
+row and adding up in another column); a child above its parent is always flagged. Cells that
+OCR could not read as figures (TableView.unreadable) are compared with nothing, and neither are
+the zeros of a form not filled in: a parent left at 0, children left at 0 in most columns.
 """
 from __future__ import annotations
 
 import re
 
+from checks.confidence import cell_reading
 from checks.context import Ctx
 from checks.lexicon import PARTITIONS
 from checks.registry import make_flag, rule
 from checks.tables_view import ColGroup, TableView
 from checks.text import fold
+from extractors.tables.labels import is_ratio_label
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -57,7 +61,7 @@ def _column_groups(t: TableView):
         whole_h = t.columns[g.whole].header
         for r in group_rows(t):
             rel = row_relation(t, g, r)
-            if rel is None:
+            if rel is None or any(t.unreadable(r, c) for c in [g.whole] + g.parts):
                 continue
             w, s, ok = rel
             if g.mode == "complete":
@@ -74,7 +78,9 @@ def _column_groups(t: TableView):
                     evidence={"relation": "sum", "row_label": t.label(r), "whole_col": g.whole,
                               "part_cols": g.parts, "whole": as_number(w),
                               "parts": {t.columns[p].header: t.raw(r, p) for p in g.parts},
-                              "difference": as_number(w - s), "why_complete": g.why or g.mode})
+                              "difference": as_number(w - s), "why_complete": g.why or g.mode,
+                              "readings": [cell_reading(t, r, g.whole, "stated")]
+                              + [cell_reading(t, r, p, "part") for p in g.parts]})
                 continue
             for p in g.parts:
                 if not (g.nested or t.shares_noun(g.whole, p) or t.declared_subset(p)):
@@ -97,7 +103,9 @@ def _exceeds(t: TableView, r: int, p: int, whole_col: int, w: float, variant: st
         table_value=as_number(w), location=t.location(r, p),
         evidence={"relation": variant, "row_label": t.label(r), "whole_col": whole_col,
                   "part_cols": [p], "whole": as_number(w), "part": t.raw(r, p),
-                  "parent_row": parent_row})
+                  "parent_row": parent_row,
+                  "readings": [cell_reading(t, r, p, "stated"), cell_reading(
+                      t, r if parent_row is None else parent_row, whole_col, "compared")]})
 
 
 # --- parent rows and their children ---------------------------------------------------------
@@ -127,11 +135,43 @@ def _kid_remainder(t: TableView, kids: list[int]) -> bool:
     return len(kids) >= 2 and bool(_REMAINDER.search(_clean_label(t.label(kids[-1]))))
 
 
+def _misnested(t: TableView, p: int, kids: list[int], k: int, c: int, w: float) -> bool:
+    """Child k is a sibling of p read as its child (OCR lost its "III"): the children before it
+    already make p, or the others do and k has children of its own."""
+    if len(kids) < 2 or k not in kids:
+        return False
+    d = t.decimals(c, [p] + kids)
+    before = [v for v in (t.effective(x, c) for x in kids[:kids.index(k)]) if v is not None]
+    if before and _close(sum(before), w, d, len(before)):
+        return True
+    if k not in t.rec.children:
+        return False
+    rest = [t.effective(x, c) for x in kids if x != k and x not in t.rec.children.get(k, [])]
+    rest = [v for v in rest if v is not None]
+    return bool(rest) and _close(sum(rest), w, d, len(rest))
+
+
+def _share_agreement(t: TableView, p: int, kids: list[int]) -> tuple[int, int]:
+    """(agree, disagree) of the children's shares with their parent's in structure columns."""
+    agree = disagree = 0
+    for c in t.share_columns():
+        w = t.value(p, c)
+        kv = [t.value(k, c) for k in kids]
+        if w is None or any(v is None for v in kv):
+            continue
+        if _close(w, sum(kv), t.decimals(c, [p] + kids), len(kids)):
+            agree += 1
+        else:
+            disagree += 1
+    return agree, disagree
+
+
 def _row_groups(t: TableView):
     kids_of = {p: [k for k in ks if k < len(t.body)] for p, ks in t.rec.children.items()
                if p < len(t.body)}
     qcols = t.quantity_columns()
-    rate = lambda r: any(w in fold(t.label(r)) for w in ("tỷ lệ", "tỉ lệ", "%", "bình quân"))  # noqa: E731
+    rate = lambda r: any(w in fold(t.label(r)) for w in ("tỷ lệ", "tỉ lệ", "%", "bình quân")) or any(  # noqa: E731
+        t.raw(r, c).endswith("%") for c in qcols) or is_ratio_label(t.label(r))  # shares, "Tý lệ" (OCR)
     stats: dict[int, list[tuple[int, float, float, bool]]] = {}
     table_agree = table_disagree = 0
     for p, kids in kids_of.items():
@@ -143,15 +183,20 @@ def _row_groups(t: TableView):
         for c in qcols:
             w = t.effective(p, c)
             kv = [t.effective(k, c) for k in kids]
-            if w is None or all(v is None for v in kv):
+            if w is None or all(v is None for v in kv) or t.column_unreadable(c, [p] + kids):
                 continue
             s = sum(v or 0 for v in kv)
+            if w == 0 and s != 0:
+                continue  # a parent left at 0 in a form: not filled in, not a sum
             ok = _close(w, s, t.decimals(c, [p] + kids), len(kids))
             rows.append((c, w, s, ok))
+        if sum(1 for _, w, s, _ in rows if s == 0 and w != 0) * 2 >= len(rows) > 0:
+            continue  # the children are left at 0 in most columns: a breakdown not filled in
         stats[p] = rows
         if not _of_which(t, p, kids):
-            table_agree += sum(1 for x in rows if x[3])
-            table_disagree += sum(1 for x in rows if not x[3])
+            shares = _share_agreement(t, p, kids)  # "Cơ cấu (%)" bears witness, never flagged
+            table_agree += sum(1 for x in rows if x[3]) + shares[0]
+            table_disagree += sum(1 for x in rows if not x[3]) + shares[1]
     for p, rows in stats.items():
         kids = kids_of[p]
         of_which = _of_which(t, p, kids)
@@ -165,7 +210,7 @@ def _row_groups(t: TableView):
             or (table_agree >= 3 and table_agree >= 3 * table_disagree)))
         if complete:
             for c, w, s, ok in rows:
-                if ok:
+                if ok or any(_misnested(t, p, kids, k, c, w) for k in kids):
                     continue
                 col = t.columns[c].header
                 yield make_flag(
@@ -178,7 +223,9 @@ def _row_groups(t: TableView):
                     evidence={"relation": "children", "row_label": t.label(p),
                               "children": {t.label(k): t.raw(k, c) for k in kids},
                               "child_rows": kids, "whole": as_number(w),
-                              "difference": as_number(w - s)})
+                              "difference": as_number(w - s),
+                              "readings": [cell_reading(t, p, c, "stated")]
+                              + [cell_reading(t, k, c, "part") for k in kids]})
         for c, w, s, ok in rows:
             if w < 0:
                 continue
@@ -187,4 +234,6 @@ def _row_groups(t: TableView):
                 if v is not None and v > w and not _close(v, w, t.decimals(c, [k, p])):
                     if complete and not ok:
                         continue  # already flagged as a sum
+                    if _misnested(t, p, kids, k, c, w):
+                        continue
                     yield _exceeds(t, k, c, c, w, "child_exceeds", parent_row=p)
