@@ -5,7 +5,11 @@ count); the ratio to the bare library read of the same file: for .docx python-do
 paragraphs and tables), for .pdf pdfplumber (extract_text and extract_tables of every page).
 Targets (issue 13): .docx median ≤ 3×; the .pdf reader ≤ 1.2× (benchmarks/bench_readers.py).
 
-Usage: python benchmarks/bench_extract.py [--repeat N] [--forms docx,pdf,doc,tcvn3.docx] [DIR ...]
+With --stages, also the median CPU milliseconds of each stage (read, sections, metadata, tables,
+figures, references, checks) per form, and their share of the bare read.
+
+Usage: python benchmarks/bench_extract.py [--repeat N] [--forms docx,pdf,doc,tcvn3.docx] [--stages]
+       [DIR ...]
 """
 from __future__ import annotations
 
@@ -74,7 +78,8 @@ def measure(path: Path, repeat: int) -> dict[str, float]:
         extract_report(doc, timings=timings)
         t_extract = clock() - t1
         nlp = sum(timings.get(k, 0.0) for k in NLP_STAGES)
-        runs.append({"read": t_read, "nlp": nlp, "rest": t_extract - nlp, "total": t_read + t_extract})
+        runs.append({"read": t_read, "nlp": nlp, "rest": t_extract - nlp, "total": t_read + t_extract,
+                     **{f"stage:{k}": v for k, v in timings.items()}})
     out = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
     bare_read = BARE.get(path.suffix)
     if bare_read is not None and not path.name.endswith(".scan.pdf"):
@@ -93,6 +98,7 @@ def main() -> int:
                     default=[ROOT.parent / "shared" / "corpus" / "docs", ROOT / "tests" / "fixtures" / "corpus" / "docs"])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--forms", default="docx,tcvn3.docx,pdf,doc")
+    ap.add_argument("--stages", action="store_true", help="print the median of each stage per form")
     a = ap.parse_args()
     forms = a.forms.split(",")
     def form_of(f: Path) -> str:
@@ -104,8 +110,13 @@ def main() -> int:
         extract_report(read_document(files[0]))
     print(f"{'file':42} {'read':>7} {'nlp':>7} {'rest':>7} {'total':>7} {'bare':>7} {'ratio':>6}")
     ratios: dict[str, list[float]] = {}
+    stages: dict[str, dict[str, list[float]]] = {}
     for f in files:
         m = measure(f, a.repeat)
+        per_form = stages.setdefault(form_of(f), {})
+        for k, v in m.items():
+            if k.startswith("stage:") or k == "read":
+                per_form.setdefault(k.removeprefix("stage:"), []).append((v, m.get("bare")))
         ratio = m["total"] / m["bare"] if "bare" in m and m["bare"] > 0 else None
         if ratio is not None:
             ratios.setdefault(form_of(f), []).append(ratio)
@@ -114,6 +125,15 @@ def main() -> int:
     for suffix, rs in ratios.items():
         print(f"{suffix} end to end / bare library read: median {statistics.median(rs):.2f}x "
               f"(max {max(rs):.2f}x, {len(rs)} files)")
+    if a.stages:
+        for suffix, per in stages.items():
+            cells = []
+            for k, vs in per.items():
+                cell = f"{k} {statistics.median(v for v, _ in vs) * 1000:.1f}"
+                if all(b for _, b in vs):
+                    cell += f" ({statistics.median(v / b for v, b in vs):.2f}x)"
+                cells.append(cell)
+            print(f"{suffix} stage medians, ms (x the bare read):", "; ".join(cells))
     return 0
 
 

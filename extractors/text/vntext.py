@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 _WS = re.compile(r"\s+")
+_CORE_PUNCT = ".,;:!?()[]{}\"'“”‘’«»…-–"  # what _core strips
 ROMAN_TOKEN = re.compile(r"^[IVX]+$")
 
 
@@ -44,8 +45,9 @@ def fold(text: str) -> str:
 
 
 def squash(text: str) -> str:
-    """NFC, every run of white space (line breaks included) as one space, stripped."""
-    return _WS.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
+    """NFC, every run of white space (line breaks included) as one space, stripped. (str.split
+    and the regex \\s agree on what white space is: str.isspace.)"""
+    return " ".join(unicodedata.normalize("NFC", text or "").split())
 
 
 def letters(text: str) -> list[str]:
@@ -54,12 +56,12 @@ def letters(text: str) -> list[str]:
 
 def is_upper_text(text: str, min_letters: int = 3) -> bool:
     """Written in capitals: at least `min_letters` letters, nearly all of them upper case."""
-    n_letters = n_upper = 0
-    for c in text:
-        if c.isalpha():
-            n_letters += 1
-            n_upper += c.isupper()
-    return n_letters >= min_letters and n_upper >= 0.9 * n_letters
+    n_letters = sum(map(str.isalpha, text))  # counted in C: called on every paragraph
+    if n_letters < min_letters:
+        return False
+    upper = "".join(filter(str.isupper, text))
+    n_upper = len(upper) if upper.isalpha() else sum(map(str.isalpha, upper))
+    return n_upper >= 0.9 * n_letters
 
 
 def n_words(text: str) -> int:
@@ -94,7 +96,7 @@ def title_case(text: str) -> str:
 
 def _core(tok: str) -> str:
     """A token without surrounding punctuation, for matching."""
-    return tok.strip(".,;:!?()[]{}\"'“”‘’«»…-–")
+    return tok.strip(_CORE_PUNCT)
 
 
 def _shape(src: str, model: str) -> str:
@@ -114,42 +116,77 @@ def _keep_caps(core: str) -> bool:
     return any(ch.isdigit() or ch == "/" for ch in core) and any(ch.isalpha() for ch in core)
 
 
+_SENTENCE_END = (".", ":", ";", "!", "?", "…")
+
+
 class CaseModel:
-    """How a document writes its words: n-gram → observed spellings, from mixed-case text."""
+    """How a document writes its words: n-gram → observed spellings, from mixed-case text.
+    Built when first asked (most documents ask once or twice, some never)."""
 
     MAX_N = 8
 
     def __init__(self, texts: Iterable[str]):
-        self.tokens: list[str] = []  # original spelling (core)
-        self.keys: list[str] = []  # casefolded core
-        self.initial: list[bool] = []  # starts a sentence (its capital says nothing)
+        self._texts: Iterable[str] | None = texts
+        self._tokens: list[str] = []
+        self._keys: list[str] = []
+        self._initial: list[bool] = []
+        self._index: dict[str, list[int]] = {}
+
+    def _build(self) -> None:
+        texts, self._texts = self._texts, None
+        if texts is None:
+            return
+        tokens, keys, initial = self._tokens, self._keys, self._initial
         for text in texts:
             text = squash(text)
             if not text or is_upper_text(text, min_letters=3):
                 continue  # lines in capitals carry no case information
             prev_end = True
             for tok in text.split():
-                core = _core(tok)
+                core = tok.strip(_CORE_PUNCT)  # _core, inline: this loop sees every word
                 if core:
-                    self.tokens.append(core)
-                    self.keys.append(core.casefold())
-                    self.initial.append(prev_end)
-                prev_end = tok.endswith((".", ":", ";", "!", "?", "…")) or tok in ("-", "+", "–")
+                    tokens.append(core)
+                    keys.append(core.casefold())
+                    initial.append(prev_end)
+                prev_end = tok.endswith(_SENTENCE_END) or tok in ("-", "+", "–")
             # a paragraph boundary: no n-gram crosses it
-            self.tokens.append("")
-            self.keys.append("\x00")
-            self.initial.append(True)
-        self.index: dict[str, list[int]] = {}
-        for i, k in enumerate(self.keys):
-            self.index.setdefault(k, []).append(i)
+            tokens.append("")
+            keys.append("\x00")
+            initial.append(True)
+        index = self._index
+        for i, k in enumerate(keys):
+            index.setdefault(k, []).append(i)
+
+    @property
+    def tokens(self) -> list[str]:  # original spelling (core)
+        self._build()
+        return self._tokens
+
+    @property
+    def keys(self) -> list[str]:  # casefolded core
+        self._build()
+        return self._keys
+
+    @property
+    def initial(self) -> list[bool]:  # starts a sentence (its capital says nothing)
+        self._build()
+        return self._initial
+
+    @property
+    def index(self) -> dict[str, list[int]]:
+        self._build()
+        return self._index
 
     def _occurrences(self, keys: list[str]) -> list[int]:
-        starts = self.index.get(keys[0], [])
+        starts = self._index.get(keys[0], [])
         n = len(keys)
-        return [s for s in starts if self.keys[s:s + n] == keys]
+        own = self._keys
+        return [s for s in starts if own[s:s + n] == keys]
 
     def spell(self, cores: list[str]) -> list[str | None]:
         """For each core token, the spelling the document uses (None: never seen in running text)."""
+        self._build()
+        tokens, initial = self._tokens, self._initial
         out: list[str | None] = [None] * len(cores)
         keys = [c.casefold() for c in cores]
         i = 0
@@ -169,12 +206,12 @@ class CaseModel:
                 i += 1
                 continue
             for j in range(best_n):
-                if best_n == 1 and not all(self.tokens[s].isupper() and len(self.tokens[s]) > 1 for s in best_occ):
+                if best_n == 1 and not all(tokens[s].isupper() and len(tokens[s]) > 1 for s in best_occ):
                     continue  # one common word alone says little about its capitals: only acronyms
                 votes: Counter[str] = Counter()
                 for s in best_occ:
-                    form = self.tokens[s + j]
-                    if self.initial[s + j]:
+                    form = tokens[s + j]
+                    if initial[s + j]:
                         continue  # a capital at a sentence start proves nothing
                     votes[form] += 1
                 if votes:
