@@ -503,3 +503,30 @@ def test_real_scanned_statement(corpus, read):
     for t in recs:
         assert t.total_row is None or total_label(t.total_row[1]).kind.value not in (
             "income", "expense")
+
+
+AREA_FIRST = [
+    ["Ngành kinh tế", "Tháng 8 so với tháng 7 (%)", "8 tháng so với cùng kỳ (%)"],
+    ["Toàn ngành công nghiệp", "102,3", "108,4"],
+    ["Khai khoáng", "98,6", "96,8"],
+    ["Công nghiệp chế biến, chế tạo", "102,5", "109,1"],
+]
+
+
+def test_the_whole_of_a_sector_first_is_the_total_row(tmp_path, read):
+    path = build_docx(tmp_path / "area.docx", AREA_FIRST)
+    _, [t] = records(read, path)
+    assert t.total_row == AREA_FIRST[1] and t.rows == AREA_FIRST[2:]
+
+
+def test_the_whole_of_an_area_in_the_middle_is_a_row():
+    assert total_label("Toàn tỉnh").aggregate and total_label("Cả nước").aggregate
+    assert total_label("Toàn xã có 5 thôn đạt chuẩn nông thôn mới") is None
+    from extractors.tables.totals import choose_totals
+
+    class R:  # the fields choose_totals reads
+        def __init__(self, label):
+            self.total, self.numbered, self.trong_do = total_label(label), False, False
+            self.has_values, self.marker, self.amounts = True, None, []
+    assert choose_totals([R("Khai khoáng"), R("Toàn tỉnh"), R("Chế biến")]).grand is None
+    assert choose_totals([R("Khai khoáng"), R("Chế biến"), R("Toàn tỉnh")]).grand == 2
