@@ -113,6 +113,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "The same document ({kind} {number} of {issuer}) is cited as {stated} and {expected}; "
             "the right code is probably {expected}.",
         ),
+        "same_day": (
+            "Cùng một văn bản ({kind} số {number} ngày {date}, về {subject}) được ghi ký hiệu {stated} và "
+            "{expected}; ký hiệu đúng có lẽ là {expected}.",
+            "The same document ({kind} {number} of {date}, on {subject}) is cited as {stated} and "
+            "{expected}; the right code is probably {expected}.",
+        ),
     },
     "empty_section": {
         "default": (

@@ -240,3 +240,25 @@ def test_reference_mismatch_code_with_a_space_a_scan_read_after_the_hyphen():
              "Dũng về công tác Hội năm 2024.",
              "Các chi hội bám sát Kế hoạch số 15/KH- UBND ngày 05/02/2024 của Hội Cựu chiến binh huyện."]
     assert _mismatch(texts) == [("15/KH-UBND", "15/KH-HCCB", "issuer_initials")]
+
+
+# --- reference_mismatch, third held-out round: no issuer named, the same day and subject ----------
+
+def test_reference_mismatch_same_day_and_subject_without_an_issuer():
+    texts = ["Căn cứ Kế hoạch số 31/KH-UBND ngày 02/3/2025 của UBND phường về tổng điều tra cơ sở kinh tế "
+             "năm 2025 trên địa bàn, phường triển khai.",
+             "Thực hiện Kế hoạch số 31/KH-BCĐ ngày 02/3/2025 về tổng điều tra cơ sở kinh tế năm 2025 trên địa "
+             "bàn, các tổ dân phố đã lập danh sách."]
+    assert [m[:2] for m in _mismatch(texts)] == [("31/KH-BCĐ", "31/KH-UBND")]
+
+
+@pytest.mark.parametrize("texts", [
+    # the same number and day, another subject: two plans issued the same day
+    ["Căn cứ Kế hoạch số 31/KH-UBND ngày 02/3/2025 về tổng điều tra cơ sở kinh tế năm 2025.",
+     "Thực hiện Kế hoạch số 31/KH-BCĐ ngày 02/3/2025 về phòng, chống dịch bệnh mùa hè."],
+    # the same subject, another day
+    ["Căn cứ Kế hoạch số 31/KH-UBND ngày 02/3/2025 về tổng điều tra cơ sở kinh tế năm 2025.",
+     "Thực hiện Kế hoạch số 31/KH-BCĐ ngày 15/4/2025 về tổng điều tra cơ sở kinh tế năm 2025."],
+])
+def test_no_reference_mismatch_same_number_other_subject_or_day(texts):
+    assert _mismatch(texts) == []

@@ -42,6 +42,7 @@ STATE = re.compile(rf"(?<![\w/\-])(\d{{1,5}})(?:/(\d{{4}}))?/([{_UP}][A-Za-zĐđ
 _KIND = re.compile(r"(chỉ thị|nghị quyết|quyết định|kế hoạch|kết luận|chương trình|thông tư|nghị định|"
                    r"công văn|hướng dẫn|báo cáo|thông báo|đề án|quy định|quy chế|tờ trình)\s*(số\s*)?$")
 _DATE = re.compile(r"^\s*,?\s*ngày\s+(\d{1,2})\s*(?:/|-|\.|tháng)\s*(\d{1,2})\s*(?:/|-|\.|năm)\s*(\d{4})")
+_SUBJECT = re.compile(r"^[^;:()“”\"]{0,160}?\svề\s+(?:việc\s+)?([^,;.:()“”\"…]+)")
 _ISSUER = re.compile(r"^\s*(?:,?\s*ngày[^,;()]*?\d{4})?\s*,?\s*(?:\([^)]*\)\s*)?của\s+([^,;.:()“”\"…]+)")
 
 ISSUER_CODES: list[tuple[re.Pattern, set[str]]] = [
@@ -70,6 +71,7 @@ class Citation:
     section: str | None
     sentence: str
     location: Provenance
+    subject: str | None = None  # "về tuyển chọn và gọi công dân nhập ngũ năm 2025"
 
     @property
     def key(self) -> tuple[str, int, str | None]:
@@ -104,8 +106,10 @@ def parse_citations(text: str, section: str | None, location: Provenance) -> lis
                 date = f"{d.group(3)}-{int(d.group(2)):02d}-{int(d.group(1)):02d}" if d else None
                 iss = _ISSUER.match(rest)
                 issuer = _trim_issuer(iss.group(1)) if iss else None
+                subj = _SUBJECT.match(" " + rest)
+                subject = " ".join(subj.group(1).split()[:12]) if subj else None
                 out.append(Citation(re.sub(r"\s", "", m.group(0)), number, year, type_code, issuer_code,
-                                    style, issuer, date, section, sent, location))
+                                    style, issuer, date, section, sent, location, subject))
     return out
 
 
@@ -133,7 +137,7 @@ def citations(ctx: Ctx) -> list[Citation]:
         if r.sentence:
             full = [x for x in parse_citations(r.sentence, r.section, r.location) if x.code == c.code]
             if full:
-                c.issuer, c.date = full[0].issuer, full[0].date
+                c.issuer, c.date, c.subject = full[0].issuer, full[0].date, full[0].subject
         c.issuer = r.issuer or c.issuer
         c.date = r.date or c.date
         dup = next((x for x in mine if x.code == c.code and (
@@ -145,6 +149,7 @@ def citations(ctx: Ctx) -> list[Citation]:
                 dup.location = r.location
             dup.issuer = dup.issuer or c.issuer
             dup.date = dup.date or c.date
+            dup.subject = dup.subject or c.subject
     return mine
 
 
@@ -220,11 +225,16 @@ def reference_mismatch(ctx: Ctx):
         for code in sorted(codes - {expected}):
             odd = [c for c in cs if _norm(c.issuer_code) == code]
             first = next((c for c in odd if c.location != Provenance()), odd[0])
-            issuer = max((c.issuer for c in cs if c.issuer), key=len, default="?")  # the fullest name
+            issuer = max((c.issuer for c in cs if c.issuer), key=len, default=None)  # the fullest name
+            params = {"kind": _kind_name(first), "number": first.number, "issuer": issuer,
+                      "stated": first.code, "expected": exp_c.code}
+            variant = "default"
+            if issuer is None:  # one document by its day and subject: say so
+                d = first.date or exp_c.date or ""
+                variant, params["subject"] = "same_day", first.subject or exp_c.subject or "?"
+                params["date"] = "/".join(reversed(d.split("-"))) if d else "?"
             yield make_flag(
-                "reference_mismatch", "default",
-                {"kind": _kind_name(first), "number": first.number, "issuer": issuer,
-                 "stated": first.code, "expected": exp_c.code},
+                "reference_mismatch", variant, params,
                 section=first.section, stated=first.code, expected=exp_c.code,
                 sentence=first.sentence, location=first.location,
                 suggestion=f"{first.code} → {exp_c.code}",
@@ -288,6 +298,8 @@ def _same_document(cs: list[Citation]) -> bool:
                 continue
             if a.date and b.date and a.date != b.date:
                 continue
+            if a.date and a.date == b.date and _similar(a.subject, b.subject):
+                return True  # same number, kind, day and subject: one document, whoever issued it
             ia, ib = issuer_codes(a.issuer), issuer_codes(b.issuer)
             if ia is not None and ia == ib:
                 return True
