@@ -145,6 +145,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
             "«{stated}» không phải số viết đúng quy cách tiếng Việt; có lẽ là {suggestion}.",
             "“{stated}” is not a well-formed Vietnamese number; probably {suggestion}.",
         ),
+        "long_group": (
+            "«{stated}» không phải số viết đúng quy cách tiếng Việt: sau dấu chấm hàng nghìn là nhóm "
+            "{digits} chữ số «{group}», không phải 3.",
+            "“{stated}” is not a well-formed Vietnamese number: the group after the thousands point "
+            "has {digits} digits (“{group}”), not 3.",
+        ),
     },
     "missing_metadata": {
         "date": ("Báo cáo không ghi ngày ban hành.", "The report has no date."),

@@ -5,7 +5,8 @@ one number, a body cell that its column total or its row implies; otherwise the 
 likeliest reading. A column that writes all its decimals with "." ("8.00", "7.50") follows a
 style, not a typo, and is not flagged cell by cell. In prose only counts are flagged ("8.28
 lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style decimal, not an error.
-In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
+An amount with a group of four digits or more after a point ("4.2150 triệu đồng") is flagged
+without a suggestion: no reading of it is likelier than another. In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
 comma read as a point) are not flagged; the others are, as doubtful readings (checks.confidence).
 Nor is a number a PDF text layer spaced out ("5 .681.828").
 """
@@ -39,6 +40,10 @@ def malformed_number(ctx: Ctx):
                     yield _cell_flag(t, r, c)
     for s in ctx.sentences:
         for m in s.mentions:
+            if m.malformed and not m.percent and m.kind == "money" and not ocr \
+                    and (g := _LONG_GROUP.fullmatch(m.raw.strip())):
+                yield _long_group_flag(ctx, s, m, g.group(1))
+                continue
             if not m.malformed or m.percent or m.kind not in COUNT_KINDS or m.suggestion is None:
                 continue
             if ocr and ocr_artefact(m.raw):
@@ -53,6 +58,19 @@ def malformed_number(ctx: Ctx):
                 sentence=s.text, location=ctx.locate(s, m.raw),
                 evidence={"sentence": s.text, "unit": m.unit,
                           "readings": [prose_reading(s.text, m.raw, "stated", s.section)]})
+
+
+# An amount whose last group after a point has four digits or more ("4.2150 triệu đồng"): neither
+# a thousands group nor a decimal anyone writes; a digit typed twice or a point misplaced.
+_LONG_GROUP = re.compile(r"\d{1,3}(?:\.\d{3})*\.(\d{4,6})")
+
+
+def _long_group_flag(ctx: Ctx, s, m, group: str):
+    return make_flag(
+        "malformed_number", "long_group", {"stated": m.raw, "group": group, "digits": len(group)},
+        section=s.section, stated=m.raw, sentence=s.text, location=ctx.locate(s, m.raw),
+        evidence={"sentence": s.text, "unit": m.unit,
+                  "readings": [prose_reading(s.text, m.raw, "stated", s.section)]})
 
 
 # How OCR misreads a well-formed number: a gap inside it ("1 34", "206 33"), a trailing mark

@@ -70,7 +70,7 @@ def _share_noun_before(before: str) -> bool:
     return False
 
 
-def is_share(s: str, m: Mention) -> bool:
+def is_share(s: str, m: Mention, mentions: list[Mention] = ()) -> bool:
     before, _ = clause(s, m)
     tw = m.tail.split()
     if tw[:1] and (tw[0] in SHARE_AFTER or " ".join(tw[:2]) in SHARE_AFTER):
@@ -79,7 +79,22 @@ def is_share(s: str, m: Mention) -> bool:
         return True
     if any(before.endswith(p) or before.endswith(p + " là") for p in SHARE_BEFORE):
         return True
-    return _share_noun_before(before)
+    if _share_noun_before(before) or _share_noun_before(_listed_before(s, m)):
+        return True
+    # "có 141 học sinh được công nhận tốt nghiệp, đạt tỷ lệ 100,7%": a bare "tỷ lệ" after a count
+    return bool(re.search(r"(?:tỷ|tỉ) lệ(?: là)?\s*$", before)) and any(
+        x.end <= m.start and not x.percent and x.kind in COUNT_KINDS for x in mentions)
+
+
+def _listed_before(s: str, m: Mention) -> str:
+    """The clause before a percentage taken back over commas that list things ("tỷ lệ hộ có nhà
+    tiêu, nhà tắm, thiết bị chứa nước hợp vệ sinh đạt 102,5%"), to the last ';' or ':' or another
+    percentage."""
+    a = max(s.rfind(ch, 0, m.start) for ch in ";:(") + 1
+    seg = s[a:m.start]
+    if "%" in seg:
+        seg = seg[seg.rfind("%") + 1:]
+    return fold(seg)
 
 
 @rule("implausible_percentage", Severity.WARNING, "Tỷ lệ vượt 100%", "A share above 100%")
@@ -89,7 +104,7 @@ def implausible_percentage(ctx: Ctx):
             if not m.percent or m.value is None:
                 continue
             above = m.value > 100 + 1e-9 or (m.value >= 100 and m.qualifier in ABOVE)
-            if not above or is_rate(s.text, m) or not is_share(s.text, m):
+            if not above or is_rate(s.text, m) or not is_share(s.text, m, s.mentions):
                 continue
             stated = (f"{m.qualifier} " if m.qualifier else "") + m.raw + "%"
             ends = [i for i in (s.text.find(ch, m.end) for ch in ",;.)") if i >= 0]
@@ -193,8 +208,8 @@ _RESULT_WORDS = ("thực hiện", "th", "kết quả", "ước thực hiện", "
                  "đã thực hiện", "kết quả thực hiện")
 _PLAN_INTRO = ("đạt", "bằng", "hoàn thành", "đạt và vượt", "thực hiện đạt", "đạt tỷ lệ", "đạt tỉ lệ")
 _PLAN_BEFORE_NUMBER = re.compile(
-    r"(?<!\w)(kế hoạch|kh|dự toán|chỉ tiêu|mục tiêu)(?:\s+(?:năm|giao|được giao|đề ra|là|của|"
-    r"huyện|tỉnh|cấp trên))*\s*[:(]?\s*$")
+    r"(?<!\w)(kế hoạch|kh|dự toán|chỉ tiêu|mục tiêu)(?:(?:\s+(?:năm|giao|được giao|đề ra|là|của|"
+    r"huyện|tỉnh|cấp trên))*\s*[:(]?|(?:\s+[^\s,;:()]+){1,5}\s*\()\s*$")  # "kế hoạch Đại hội giao ("
 
 
 def plan_word(z: Mention) -> str | None:
