@@ -810,3 +810,25 @@ def test_count_mismatch_parts_spelled_out(text, stated, computed):
 ])
 def test_count_mismatch_parts_spelled_out_not_raised(text):
     assert flags("count_mismatch", text) == []
+
+
+def test_sentence_quoting_a_tables_totals_in_its_own_words():
+    """One number of the sentence is exactly another column's total; the count beside it is a
+    typo of the count column's total, whatever noun the sentence uses ("trường hợp" / "Số vụ")."""
+    from checks import run_checks
+    from models.document import Format, Source
+    from models.report import Report, Section, TableRecord
+
+    t = TableRecord(id="t1", section="2", columns=["TT", "Lĩnh vực", "Số vụ", "Số tiền phạt (triệu đồng)"],
+                    rows=[["1", "Giao thông", "300", "700,0"], ["2", "Môi trường", "41", "88,5"],
+                          ["3", "Khác", "12", "10,0"]], total_row=["", "Cộng", "353", "798,5"])
+    text = "Tổng cộng đã xử phạt {n} trường hợp, nộp ngân sách 798,5 triệu đồng."
+
+    def flags(n):
+        rep = Report(source=Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=0),
+                     sections=[Section(number="2", title="Xử lý vi phạm", level=1, text=text.format(n=n))],
+                     tables=[t])
+        return [(f.rule, f.stated, f.table_value) for f in run_checks(rep, rules=["prose_table_mismatch"])]
+    assert flags("335") == [("prose_table_mismatch", "335", 353)]
+    assert flags("353") == []
+    assert flags("120") == []  # not a typo of the total: another quantity

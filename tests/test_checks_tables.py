@@ -247,3 +247,22 @@ def test_structure_shares_confirm_a_breakdown_is_complete():
               parent_rows=[0, 3], children={0: [1, 2], 3: [4, 5]})
     fs = run(t)
     assert [(f.rule, f.row, f.computed) for f in fs] == [("row_sum_mismatch", 3, 271)]
+
+
+# --- a difference column -----------------------------------------------------------------------
+
+def _income_table(diff_header, diffs):
+    rows = [["1", "Dịch vụ điện", "1.200", "1.050", diffs[0]], ["2", "Dịch vụ nước sạch", "640", "600", diffs[1]],
+            ["3", "Dịch vụ vận tải", "980", "870", diffs[2]], ["4", "Dịch vụ khác", "310", "285", diffs[3]]]
+    return table(["TT", "Nội dung", "Tổng thu", "Tổng chi", diff_header], rows, None)
+
+
+def test_difference_column_named_in_its_header_is_checked_row_by_row():
+    fs = run(_income_table("Chênh lệch thu - chi", ["150", "40", "110", "52"]), rules=["row_sum_mismatch"])
+    assert [(f.row, f.stated, f.computed) for f in fs] == [(3, "52", 25)]
+
+
+def test_difference_column_that_does_not_hold_on_most_rows_is_not_one():
+    # a "Lợi nhuận" column that is not thu − chi (other costs, taxes): nothing to compare
+    fs = run(_income_table("Lợi nhuận", ["120", "30", "95", "20"]), rules=["row_sum_mismatch"])
+    assert fs == []

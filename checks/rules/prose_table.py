@@ -75,6 +75,7 @@ def prose_table_mismatch(ctx: Ctx):
                 f = _by_column(ctx, t, s, m) if _usable(m) else None
                 f = f or _by_row(ctx, t, s, m)
                 f = f or _by_header(ctx, t, s, m)
+                f = f or _by_sibling_total(ctx, t, s, m)
                 if f is not None and _plan_column(f.column) and not _speaks_of_plan(s, m):
                     f = None  # a result is not compared with the plan ("Kế hoạch 2018")
                 if f is not None:
@@ -280,6 +281,44 @@ def _by_header(ctx: Ctx, t, s, m):
     f = _flag(ctx, t, t.T, c, s, m, total, how)
     f.evidence["unit_match"] = "guessed"
     f.evidence["matched_by"] = "header words"
+    return f
+
+
+def _by_sibling_total(ctx: Ctx, t, s, m):
+    """The sentence quotes the table's total row: one of its other numbers is, exactly, the
+    total of another column ("… xử phạt 520 trường hợp, nộp kho bạc 1.134,5 triệu đồng" under a
+    table whose Cộng row is "502 | 1.134,5"), and this count is a typo of the total of the one
+    other column that counts things — whatever words the sentence uses for them ("trường hợp"
+    for the header's "Số vụ"). Only for a table in the sentence's branch of the outline, against
+    a total its rows confirm: the unit match is a guess."""
+    from checks.lexicon import COUNT_KINDS
+
+    if t.T is None or m.kind not in COUNT_KINDS or not _near(s.section, t.rec.section):
+        return None
+    cols = value_columns(t)
+    quoted = set()
+    for x in s.mentions:
+        if x is m or not _plain(x) or x.value is None or (x.value < 10 and float(x.value).is_integer()):
+            continue
+        quoted |= {c for c in cols if (v := t.effective(t.T, c)) is not None and abs(v - x.value) < 1e-9}
+    if not quoted:
+        return None
+    counts = [c for c in cols if c not in quoted and _column_kind(ctx, t, c) in (None, *COUNT_KINDS)
+              and not t.columns[c].role == "percent"]
+    if len(counts) != 1:
+        return None
+    c = counts[0]
+    total = t.effective(t.T, c)
+    if total is None or not total_stands(t, c, total, ctx.tables):
+        return None
+    if abs(m.value - total) < 1e-9 or _in_column(t, c, m.value):
+        return None
+    how = typo_close(m, total)
+    if how is None:
+        return None
+    f = _flag(ctx, t, t.T, c, s, m, total, how)
+    f.evidence["unit_match"] = "guessed"
+    f.evidence["matched_by"] = "another total quoted in the sentence"
     return f
 
 

@@ -8,6 +8,8 @@ row ("Tổng số …") against its child rows, summed when the children are com
 the other columns of that row, or in the other parents of the table, or the last child takes
 the rest: "- Dịch vụ khác"), not when they follow "Trong đó" (unless closed by such a remainder
 row and adding up in another column); a child above its parent is always flagged. Cells that
+A difference column ("Chênh lệch thu - chi", "Lãi (lỗ)") is checked against the two columns
+its header names, or the two before it, when the difference holds on most rows. Cells that
 OCR could not read as figures (TableView.unreadable) are compared with nothing, and neither are
 the zeros of a form not filled in: a parent left at 0, children left at 0 in most columns.
 """
@@ -54,6 +56,73 @@ def row_sum_mismatch(ctx: Ctx):
     for t in ctx.tables:
         yield from _column_groups(t)
         yield from _row_groups(t)
+        yield from _differences(t)
+
+
+# -- a difference column: "Chênh lệch thu - chi" = Doanh thu − Chi phí --------------------------
+
+_DIFF_WORDS = ("chênh lệch", "lãi (lỗ)", "lãi, lỗ", "kết dư", "còn lại", "lợi nhuận")
+_OPERANDS = re.compile(r"(?:chênh lệch|kết dư|còn lại|lợi nhuận)\s*(?:\(\s*)?([^()\-–−]+?)\s*[-–−]\s*([^()]+?)\s*\)?$")
+MIN_AGREE = 3  # rows where the difference holds before a row where it does not is flagged
+
+
+def _operand(t: TableView, name: str, skip: set[int]) -> int | None:
+    """The one other figures column whose header names this operand ("thu" → "Doanh thu")."""
+    ws = name.split()
+    found = [c.index for c in t.columns if c.index not in skip and c.role == "quantity"
+             and any(w in fold(c.header).split() for w in ws[:2])]
+    return found[0] if len(found) == 1 else None
+
+
+def _difference_of(t: TableView, d: int) -> tuple[int, int] | None:
+    """(minuend, subtrahend) columns of a difference column: named in its header ("Chênh lệch
+    thu - chi"), else the two figures columns right before it."""
+    h = fold(t.columns[d].header)
+    if not any(w in h for w in _DIFF_WORDS):
+        return None
+    m = _OPERANDS.search(h)
+    if m:
+        a = _operand(t, m.group(1).strip(), {d})
+        b = _operand(t, m.group(2).strip(), {d, a} if a is not None else {d})
+        return (a, b) if a is not None and b is not None and a != b else None
+    before = [c.index for c in t.columns[:d] if c.role == "quantity"]
+    return (before[-2], before[-1]) if len(before) >= 2 and before[-1] == d - 1 else None
+
+
+def _differences(t: TableView):
+    """A column that is the difference of two others, flagged on the rows where it is not, when
+    it holds on at least MIN_AGREE rows and on most of them (then the column is that difference)."""
+    for col in t.columns:
+        pair = _difference_of(t, col.index)
+        if pair is None:
+            continue
+        a, b = pair
+        rows = []
+        for r in group_rows(t):
+            va, vb, vd = t.effective(r, a), t.effective(r, b), t.effective(r, col.index)
+            if None in (va, vb, vd) or any(t.unreadable(r, c) for c in (a, b, col.index)):
+                continue
+            d = max(t.decimals(c, [r]) for c in (a, b, col.index))
+            rows.append((r, va, vb, vd, _close(va - vb, vd, d, 2)))
+        agree = sum(ok for *_, ok in rows)
+        if agree < MIN_AGREE or agree * 3 < len(rows) * 2:
+            continue
+        for r, va, vb, vd, ok in rows:
+            if ok:
+                continue
+            parts = f"{t.columns[a].leaf} {t.raw(r, a)} − {t.columns[b].leaf} {t.raw(r, b)}"
+            yield make_flag(
+                "row_sum_mismatch", "sum",
+                {"table": t.id, "row_label": t.label(r), "parts": parts, "computed": va - vb,
+                 "column": col.header, "stated": t.raw(r, col.index)},
+                section=t.rec.section, table=t.id, row=r, column=col.header,
+                stated=t.raw(r, col.index), computed=as_number(va - vb), expected=as_number(va - vb),
+                table_value=as_number(vd), location=t.location(r, col.index),
+                evidence={"relation": "difference", "row_label": t.label(r), "whole_col": col.index,
+                          "part_cols": [a, b], "difference": as_number(vd - (va - vb)),
+                          "why_complete": f"holds on {agree} of {len(rows)} rows",
+                          "readings": [cell_reading(t, r, col.index, "stated"),
+                                       cell_reading(t, r, a, "part"), cell_reading(t, r, b, "part")]})
 
 
 def _column_groups(t: TableView):
