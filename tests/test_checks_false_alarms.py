@@ -439,3 +439,17 @@ def test_a_heading_that_states_its_content():
             sec("2.2", "2.2.", 2, "Có 5 mức đánh giá"),
             sec("2.3", "2.3.", 2, "Số người học tham gia khảo sát", "Tổng số 1.599 người học.")]
     assert run(["empty_section"], secs) == []
+
+
+def test_fields_written_in_by_hand_on_a_signed_scan_are_not_missing():
+    """Quảng Ngãi People's Committee (signed scans): "Quảng Ngãi, ngày __ tháng 01 năm 2025" with
+    the day written in, "Số: __/CT-UBND" with the numeral written in, "PHÓ CHỦ TỊCH" with the
+    name under the seal: each line was read, only the handwriting was not."""
+    md = Metadata(document_type="chỉ thị", place="Quảng Ngãi", signer_title="Phó Chủ tịch")
+    assert run(["missing_metadata"], metadata=md, ocr=True) == []
+    # the same absences in a Word file are omissions
+    assert sorted(f.evidence["field"] for f in run(["missing_metadata"], metadata=md)) == [
+        "date", "report_number", "signer"]
+    # a scan without any place-and-date line still says so, as a doubtful reading
+    fs = run(["missing_metadata"], metadata=Metadata(document_type="báo cáo", signer="Văn Tuấn"), ocr=True)
+    assert [(f.evidence["field"], f.doubtful) for f in fs] == [("date", True), ("report_number", True)]

@@ -194,3 +194,13 @@ def test_numbering_flag_names_the_section_as_written():
             Section(number="III", title="c", level=1, label="II.", text="x y")]  # renumbered by segmentation
     fs = run("numbering_error", secs)
     assert [(f.section, f.stated, f.expected) for f in fs] == [("II", "II.", "III")]
+
+
+def test_table_of_contents_lines_are_not_empty_sections():
+    """A university's strategy plan (text PDF) opens with MỤC LỤC: its lines carry dot leaders
+    and page numbers; the sections come later with their content."""
+    from checks.rules.sections import toc_entry
+    assert toc_entry("I. BỐI CẢNH KINH TẾ XÃ HỘI……6")
+    assert toc_entry("Phần thứ nhất: SỨ MẠNG, TẦM NHÌN……………………..5")
+    assert toc_entry("III. PHÂN TÍCH SWOT . . . . . . 14")
+    assert not toc_entry("2. Kết quả năm 2015") and not toc_entry("Kết quả ...")

@@ -266,3 +266,15 @@ def test_difference_column_that_does_not_hold_on_most_rows_is_not_one():
     # a "Lợi nhuận" column that is not thu − chi (other costs, taxes): nothing to compare
     fs = run(_income_table("Lợi nhuận", ["120", "30", "95", "20"]), rules=["row_sum_mismatch"])
     assert fs == []
+
+
+def test_a_total_that_names_its_addends_is_not_the_column_sum():
+    """A university's staff table: rows 1-4 break down row 5, and the total row says which rows
+    it adds, «Cộng (1+2+3)»; summing every row would be a false alarm."""
+    rows = [["1", "Cán bộ quản lý", "103"], ["2", "Giảng viên", "476"], ["", "- Tiến sĩ", "84"],
+            ["", "- Thạc sĩ", "275"], ["3", "Nhân viên", "61"]]
+    assert run(table(["TT", "Khối", "Hiện có"], rows, ["", "Cộng (1+2+3)", "640"]),
+               rules=["total_mismatch"]) == []
+    fs = run(table(["TT", "Khối", "Hiện có"], [r for r in rows if r[0]], ["", "Cộng", "650"]),
+             rules=["total_mismatch"])
+    assert [(f.stated, f.computed) for f in fs] == [("650", 640)]

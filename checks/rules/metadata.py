@@ -10,8 +10,10 @@ Only an absence the document itself shows is flagged, not one the reading may ha
   conference paper, a list) are left alone;
 - a copy taken before issuance shows a placeholder number ("Số: /BC-UBND", "Số:……../BC-K4"):
   its number, date and signature come with issuance, so their absence is not an omission;
-- on a scan, a stamp, a signature or handwriting may hide the field from OCR: the flag is kept
-  but rests on a reading of confidence OCR_ABSENT, so it is doubtful (checks.confidence).
+- on a scan, a field whose line was read without it (a place without its date, a signature
+  title without a name, a header without its handwritten number) is not flagged; any other
+  absence on a scan is kept but rests on a reading of confidence OCR_ABSENT, so it is doubtful
+  (checks.confidence).
 """
 from __future__ import annotations
 
@@ -41,6 +43,19 @@ def applies(md: Metadata) -> bool:
     return bool(kind) and not any(kind == k or kind.startswith(k + " ") for k in UNNUMBERED_KINDS)
 
 
+def _unread_on_a_scan(md: Metadata, name: str) -> bool:
+    """On a scan, a field whose line was read without it is filled in by hand or under a seal,
+    not missing: a place-and-date line read with its place ("Quảng Ngãi, ngày __ tháng 01 năm
+    2025") has its day written in; a number left out of a header whose place line was read was
+    written in too; a signature title read without a name has the name under the seal or the
+    signature. (On 27 signed scans of real offices every such flag was wrong.)"""
+    if name == "date" or name == "report_number":
+        return bool((md.place or "").strip())
+    if name == "signer":
+        return bool((md.signer_title or "").strip())
+    return False
+
+
 def placeholder_number(number: str | None) -> bool:
     """"/BC-UBND", "……../BC-K4": the numeral is left for issuance."""
     head = (number or "").split("/")[0]
@@ -54,6 +69,8 @@ def missing_metadata(ctx: Ctx):
         return
     ocr = ctx.report.source.ocr
     for name, sev in FIELDS.items():
+        if ocr and _unread_on_a_scan(md, name):
+            continue
         if not (getattr(md, name) or "").strip():
             evidence = {"field": name, "signer_title": md.signer_title} if name == "signer" \
                 else {"field": name}

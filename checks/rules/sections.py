@@ -4,7 +4,8 @@ A heading is empty when nothing stands under it, subsections included: no body t
 formulas such as "Trên đây là báo cáo…" or a signature block do not count), no table, no figures
 carried in a run-in title, and no subsection with content. Not empty either: a one-word answer
 ("KIẾN NGHỊ, ĐỀ XUẤT: Không."), a count answered by a bare number ("Tổng số đơn vị …" / "02"), a
-form's dotted fill-in line, an item naming a person ("1. Ông …"), the header block read as a
+form's dotted fill-in line, a line of the table of contents (dot leaders and a page number),
+an item naming a person ("1. Ông …"), the header block read as a
 heading, and headings most of whose siblings are bare too (the one-line tasks of a plan) or
 whose siblings stand as lines of the parent's text; on a scan, a heading whose first subsection
 OCR read as its sibling ("1." as "I."). Section.empty from segmentation is honoured both ways
@@ -82,6 +83,15 @@ def title_content(title: str) -> bool:
     return any(m.kind in COUNT_KINDS or m.percent or (statement and m.value) for m in mentions(title))
 
 
+_TOC_LEADER = re.compile(r"(?:(?:[.…_·]\s?){4,}|…{2,}[.…]*)\s*\d{1,3}\s*$")
+
+
+def toc_entry(title: str) -> bool:
+    """A line of the table of contents ("I. BỐI CẢNH KINH TẾ XÃ HỘI……………6"): dot leaders and
+    a page number; the section itself comes later with its content."""
+    return bool(_TOC_LEADER.search(title or ""))
+
+
 _HEADER_BLOCK = re.compile(r"cộng hòa xã hội chủ nghĩa|độc lập\s*[-–]\s*tự do")
 
 
@@ -138,7 +148,7 @@ def empty_section(ctx: Ctx):
     secs = ctx.report.sections
     tables = ctx.sections_with_tables
     own = [has_content(s.text) or s.number in tables or title_content(s.title) or header_block(s)
-           or counted(s) or names_person(s.title) for s in secs]
+           or counted(s) or names_person(s.title) or toc_entry(s.title) for s in secs]
     # Segmentation that marks empty headings sees what the text does not (an image, a table
     # filed under another number): then a heading it did not mark is not flagged.
     marks = any(s.empty for s in secs)

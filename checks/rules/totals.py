@@ -12,6 +12,8 @@ rows do not mark, and is not compared.
 """
 from __future__ import annotations
 
+import re
+
 from difflib import SequenceMatcher
 
 from checks.confidence import cell_reading
@@ -53,12 +55,22 @@ def column_sums(t: TableView, c: int) -> list[tuple[str, list[int], float]]:
       "A total row cell differs from the sum of its column")
 def total_mismatch(ctx: Ctx):
     for t in ctx.tables:
-        if t.T is None or t.total_is_average():
+        if t.T is None or t.total_is_average() or names_addends(t.label(t.T)):
             continue
         for c in t.quantity_columns():
             f = _check(ctx, t, c)
             if f is not None:
                 yield f
+
+
+_ADDENDS = re.compile(r"\(\s*[0-9IVXivxA-Da-d]{1,4}\s*(?:\+\s*[0-9IVXivxA-Da-d]{1,4}\s*){1,12}\)")
+
+
+def names_addends(label: str) -> bool:
+    """The total row names what it adds: "Cộng (1+2+3)", "Tổng số tín chỉ (i+ii)", "Tổng (A+B)".
+    Those rows, not every row above (which holds their breakdowns too), are its parts: not
+    compared with the column's sum."""
+    return bool(_ADDENDS.search(label or ""))
 
 
 def _check(ctx: Ctx, t: TableView, c: int):
