@@ -38,6 +38,21 @@ _GENERIC = {"số", "tổng", "cộng", "lượng", "tổng số", "trong", "đ�
             "chung", "toàn", "bộ"}
 
 
+_TWO_VALUES = re.compile(r"\d{2,}(?:\s+\d+)+")
+
+
+def two_values(raw: str) -> bool:
+    """A cell of a typed document holding figures separated by white space whose groups are not
+    thousands groups ("350 10", "20 10": two lines of one cell, one amount each). A scan's gap
+    inside a number ("1 34") and a PDF's spaced-out digit ("5 .681.828") start with one digit."""
+    s = raw.strip()
+    return bool(_TWO_VALUES.fullmatch(s)) and any(len(p) != 3 for p in s.split()[1:])
+
+
+def _lines_sum(raw: str) -> float:
+    return float(sum(int(p) for p in raw.split()))
+
+
 @dataclass
 class Column:
     index: int
@@ -224,6 +239,8 @@ class TableView:
         its rows add up to, when one does)."""
         v = self.value(r, c)
         if v is None and self.nums[r][c] is not None and self.nums[r][c].malformed:
+            if not self.ocr and two_values(self.nums[r][c].raw):
+                return _lines_sum(self.nums[r][c].raw)  # "350 10": one amount per line of the cell
             if r == self.T and (fit := self.total_fit(c)) is not None:
                 return fit[2]
             if r != self.T and (implied := self._body_fit(r, c)) is not None:
@@ -234,6 +251,8 @@ class TableView:
     def _plain(self, r: int, c: int) -> float | None:
         v = self.value(r, c)
         n = self.nums[r][c]
+        if v is None and n is not None and n.malformed and not self.ocr and two_values(n.raw):
+            return _lines_sum(n.raw)
         return n.suggestion if v is None and n is not None and n.malformed else v
 
     def _body_fit(self, r: int, c: int) -> float | None:

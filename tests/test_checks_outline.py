@@ -204,3 +204,14 @@ def test_table_of_contents_lines_are_not_empty_sections():
     assert toc_entry("Phần thứ nhất: SỨ MẠNG, TẦM NHÌN……………………..5")
     assert toc_entry("III. PHÂN TÍCH SWOT . . . . . . 14")
     assert not toc_entry("2. Kết quả năm 2015") and not toc_entry("Kết quả ...")
+
+
+def test_long_numbered_statements_are_items_not_empty_headings():
+    from checks.rules.sections import statement
+    assert statement("1.2 Kinh phí hoạt động KHCN, CGCN, dịch vụ tư vấn hàng năm đạt tối thiểu 10 – 15 tỷ "
+                     "đồng giai đoạn 2014-2020 và 20 – 30 tỷ đồng giai đoạn 2021-2030")
+    assert not statement("3. Công tác đấu thầu thuốc, vật tư y tế")
+    assert statement("2.2. Nâng cao hiệu quả sử dụng tài sản, tiết kiệm chi tiêu, tránh lãng phí để nâng cao thu "
+                     "nhập cho cán bộ, viên chức")
+    # a long heading naming a topic (Mạo Khê's empty II.2.8) is a heading
+    assert not statement("Công tác xã hội hóa giáo dục và việc huy động nguồn lực cho xây dựng XHHT, học tập suốt đời")

@@ -278,3 +278,12 @@ def test_a_total_that_names_its_addends_is_not_the_column_sum():
     fs = run(table(["TT", "Khối", "Hiện có"], [r for r in rows if r[0]], ["", "Cộng", "650"]),
              rules=["total_mismatch"])
     assert [(f.stated, f.computed) for f in fs] == [("650", 640)]
+
+
+def test_a_cell_with_one_amount_per_line_is_not_one_number():
+    """A strategy plan's budget table: a cell lists two measures and holds "250 50" (one amount
+    per line); reading it as 25050 made a false total_mismatch, and a wrong sum for a true one."""
+    rows = [["1", "Giải pháp 1", "3"], ["2", "Giải pháp 2", "150"], ["3", "Giải pháp 3", "250 50"]]
+    assert run(table(["TT", "Giải pháp", "Kinh phí"], rows, ["", "Tổng cộng", "453"])) == []
+    fs = run(table(["TT", "Giải pháp", "Kinh phí"], rows, ["", "Tổng cộng", "1.453"]))
+    assert [(f.rule, f.stated, f.computed) for f in fs] == [("total_mismatch", "1.453", 453)]

@@ -20,7 +20,7 @@ from checks.lexicon import COUNT_KINDS
 from checks.messages import num, suggestion_text
 from checks.registry import make_flag, rule
 from checks.rules.row_sums import group_rows
-from checks.tables_view import TableView, readings
+from checks.tables_view import TableView, readings, two_values
 from checks.rules.totals import as_number, column_sums
 from models.document import Format
 from models.report import Severity
@@ -36,7 +36,8 @@ def malformed_number(ctx: Ctx):
             for c in range(t.ncols):
                 raw = t.raw(r, c)
                 if t.malformed(r, c) and t.columns[c].role not in ("label", "ordinal", "empty") \
-                        and not (ocr and ocr_artefact(raw)) and not (pdf and _GAP.fullmatch(raw)):
+                        and not (ocr and ocr_artefact(raw)) and not (pdf and _GAP.fullmatch(raw)) \
+                        and not (not ocr and two_values(raw)):
                     yield _cell_flag(t, r, c)
     for s in ctx.sentences:
         for m in s.mentions:

@@ -4,7 +4,8 @@ A heading is empty when nothing stands under it, subsections included: no body t
 formulas such as "Trên đây là báo cáo…" or a signature block do not count), no table, no figures
 carried in a run-in title, and no subsection with content. Not empty either: a one-word answer
 ("KIẾN NGHỊ, ĐỀ XUẤT: Không."), a count answered by a bare number ("Tổng số đơn vị …" / "02"), a
-form's dotted fill-in line, a line of the table of contents (dot leaders and a page number),
+form's dotted fill-in line, a line of the table of contents (dot leaders and a page number), a numbered
+statement of sixteen words or more (a measure or a target in a list),
 an item naming a person ("1. Ông …"), the header block read as a
 heading, and headings most of whose siblings are bare too (the one-line tasks of a plan) or
 whose siblings stand as lines of the parent's text; on a scan, a heading whose first subsection
@@ -104,6 +105,25 @@ def _filled(ctx: Ctx, i: int, own: list[bool]) -> bool:
     return own[i] or any(own[j] for j in ctx.subtree(i))
 
 
+STATEMENT_WORDS = 16  # a numbered line this long is a measure or a target, not a heading
+
+
+_MEASURE_VERBS = ("nâng cao", "tăng cường", "đẩy mạnh", "ban hành", "hoàn thành", "phấn đấu", "tiếp tục",
+                  "duy trì", "tập trung", "chú trọng", "đổi mới", "hoàn thiện", "phát huy", "bảo đảm", "đảm bảo")
+
+
+def statement(title: str) -> bool:
+    """"1.2 Kinh phí hoạt động KHCN … đạt tối thiểu 10 – 15 tỷ đồng giai đoạn 2014-2020 và …",
+    "2.2. Nâng cao hiệu quả sử dụng tài sản, tiết kiệm chi tiêu, tránh lãng phí …": a numbered
+    line of sixteen words or more that states a target (with its figures) or a measure (opening
+    with what to do) is one item of a list, its own content. A long heading that names a topic
+    ("Công tác xã hội hóa giáo dục và việc huy động nguồn lực …") is still a heading."""
+    t = fold(title or "")
+    if len(t.split()) < STATEMENT_WORDS:
+        return False
+    return bool(re.search(r"\d", t)) or t.startswith(_MEASURE_VERBS)
+
+
 TASK_WORDS = 8  # mean title length of one-line tasks ("Ban hành Kế hoạch tổ chức Đại hội …")
 
 
@@ -148,7 +168,8 @@ def empty_section(ctx: Ctx):
     secs = ctx.report.sections
     tables = ctx.sections_with_tables
     own = [has_content(s.text) or s.number in tables or title_content(s.title) or header_block(s)
-           or counted(s) or names_person(s.title) or toc_entry(s.title) for s in secs]
+           or counted(s) or names_person(s.title) or toc_entry(s.title) or statement(s.title)
+           for s in secs]
     # Segmentation that marks empty headings sees what the text does not (an image, a table
     # filed under another number): then a heading it did not mark is not flagged.
     marks = any(s.empty for s in secs)
