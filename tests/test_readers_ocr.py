@@ -527,6 +527,39 @@ def test_prose_and_layout_blocks_are_not_borderless_tables():
     assert find_borderless(words, 1, 2480, 300) == []
 
 
+
+def test_borderless_specks_beside_numbers_neither_make_years_data_nor_merge_cells():
+    """A speck read beside a header's year ('2024.') does not make the header line a data row,
+    and one in the gutter between two numbers ('5.912,4-.' running into '6.355,8') does not
+    merge their cells."""
+    from extractors.readers.ocr.borderless import _numeric, find_borderless
+
+    assert not _numeric("2024.") and not _numeric("‘2023") and _numeric("108,0.") and _numeric("-2024")
+    words = _line(300, [(360, "Tình hình thực hiện các chỉ tiêu trong kỳ báo cáo như sau đây")])
+    words += _line(460, [(380, "TT"), (600, "Chỉ tiêu"), (1180, "Năm"), (1480, "Năm"), (1780, "So")])
+    words += _line(530, [(1180, "2023"), (1480, "2024."), (1780, "sánh")])
+    rows = [("1", "Tổng doanh thu", "6.338,0", "6.842,0", "108,0"), ("2", "Tổng chi phí", "5.912,4-.", "6.355,8", "107,5"),
+            ("3", "Lợi nhuận", "425,6", "486,2", "114,2")]
+    y = 620
+    for tt, label, a, b, c in rows:
+        words += _line(y, [(390, tt), (600, label), (1190, a), (1490, b), (1790, c)])
+        y += 70
+    (grid,) = find_borderless(words, 1, 2480, 300)
+    assert grid.n_rows == 4 and grid.n_cols == 5  # one header row, three data rows
+    # two numbers run into one chunk by a speck in the gutter: cut apart again
+    from extractors.readers.ocr.borderless import Chunk, Column, Line, _split_numbers
+    from extractors.readers.ocr.engine import Word
+    a = Word("5.912,4-.", 90, (1544, 900, 1790, 945), 1, 1, 1)
+    b = Word("6.355,8", 90, (1793, 900, 1996, 945), 1, 1, 1)
+    ln = Line([a, b], [Chunk([a, b])])
+    _split_numbers(ln, [Column(519, 1055), Column(1511, 1748), Column(1812, 1996)])
+    assert [c.text for c in ln.chunks] == ["5.912,4-.", "6.355,8"]
+    label = [Word("Tổng", 90, (1544, 900, 1700, 945), 1, 1, 1), Word("cộng", 90, (1793, 900, 1900, 945), 1, 1, 1)]
+    ln = Line(label, [Chunk(label)])
+    _split_numbers(ln, [Column(519, 1055), Column(1511, 1748), Column(1812, 1996)])
+    assert len(ln.chunks) == 1  # words of a merged cell stay together
+
+
 # -- page images: orientation, specks, strokes, red seals -------------------------------------
 
 def _text_image(lines: list[str], bold: bool = False, size: int = 42, shape=(1400, 1800), stagger: int = 0):

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 
-from extractors.sections.headings import HeadingView, Label, heading_view, ocr_roman_readings, parse_label, to_roman
+from extractors.sections.headings import RANK, HeadingView, Label, heading_view, ocr_roman_readings, parse_label, to_roman
 from extractors.sections.outline import Outline
 from extractors.sections.regions import find_closing, find_front, is_signature_line
 from extractors.text.vntext import is_upper_text, n_words, squash
@@ -49,6 +49,7 @@ class _Cand:
     part_root: bool = False
     followed_by_item: bool = False  # the next paragraph is an item of the same kind
     title_blocks: list[int] = field(default_factory=list)  # a part's title lines
+    guesses: tuple[str, ...] = ()  # a label repaired from OCR junk: what it may be, for the sequence to decide
 
 
 def is_ocr(doc: Document) -> bool:
@@ -94,9 +95,12 @@ def _candidates(doc: Document, start: int, end: int, ocr: bool) -> list[_Cand]:
         if not text or is_signature_line(text):
             continue
         lab = parse_label(b.text, b.list_label, ocr)
+        guesses: tuple[str, ...] = ()
+        if lab is None and ocr and not b.list_label:
+            lab, guesses = _repair_label(squash(b.text))
         view = heading_view(b, lab)
         if lab is not None:
-            c = _Cand(i, lab, view, lab.kind)
+            c = _Cand(i, lab, view, lab.kind, guesses=guesses)
             if lab.kind in ("part", "annex") and not lab.rest.strip(" :.-–"):
                 # "PHẦN I" on its own line: the title is the next lines in capitals or bold
                 j = i + 1
@@ -126,6 +130,160 @@ def _candidates(doc: Document, start: int, end: int, ocr: bool) -> list[_Cand]:
                 and not text.startswith(("-", "+", "•", "*", "(")):
             out.append(_Cand(i, None, view, "caps"))
     return out
+
+
+# OCR misreadings of a label's digit or letter: what the character read may have been
+_DIGIT_LOOKALIKES = {"A": "4", "S": "5", "s": "5", "Z": "2", "z": "2", "B": "8", "G": "6", "b": "6",
+                     "g": "9", "q": "9", "l": "1", "I": "1", "|": "1", "T": "7", "O": "0", "o": "0"}
+_LETTER_LOOKALIKES = {"©": "c", "¢": "c", "C": "c", "G": "c", "(": "c", "€": "c", "4": "a", "@": "a",
+                      "6": "b", "8": "b", "D": "d", "E": "e", "0": "o", "O": "o"}
+_JUNK_HEAD = re.compile(r"^(?:[^\w\s(]|_){1,3}\s*(?=\S)")
+_COMMA_DOTTED = re.compile(r"^(\d{1,2}),\s*(\d{1,2})[.,]?\s+(?=\S)")
+_COMMA_ARABIC = re.compile(r"^(\d{1,2}),\s+(?=[^\W\d_])")
+_GUESS_LABEL = re.compile(r"^(?P<c>\S)(?P<sep>[.)])\s*(?=\S)")
+
+
+def _repair_label(text: str) -> tuple[Label | None, tuple[str, ...]]:
+    """In a scan, a heading label spoiled by specks or misread: junk before it ("_©) Ủy thác",
+    ".A. Tham gia", "_ 2, Cấp"), a comma for its full stop ("2, 1. Tiêm chủng"), a digit or a
+    letter read as a look-alike ("A." for "4.", "©)" for "c)"). The label as it may have been
+    and, when its number is a guess, the numbers it may stand for ('4',); the sequence of its
+    siblings decides (`_settle_guesses`): a repaired label with no sibling to confirm it is
+    dropped."""
+    m = _JUNK_HEAD.match(text)
+    for k in range(len(m.group().rstrip()) if m else 0, -1, -1):  # the longest junk first
+        if k and text[k - 1] in _LETTER_LOOKALIKES and text[k:k + 1] == ")":
+            continue  # "©)": the label itself
+        lab, guesses = _repair_at(text, text[k:].lstrip())
+        if lab is not None:
+            return lab, guesses
+    return None, ()
+
+
+def _repair_at(text: str, t: str) -> tuple[Label | None, tuple[str, ...]]:
+    if not t or t == text and not (_COMMA_DOTTED.match(t) or _COMMA_ARABIC.match(t) or _GUESS_LABEL.match(t)):
+        return None, ()
+    d = _COMMA_DOTTED.match(t)
+    if d:
+        t = f"{d.group(1)}.{d.group(2)}. " + t[d.end():]
+    else:
+        a = _COMMA_ARABIC.match(t)
+        if a:
+            t = f"{a.group(1)}. " + t[a.end():]
+    lab = parse_label(t, None, True)
+    if lab is not None and lab.kind in ("arabic", "dotted", "letter"):
+        return lab, (lab.parts[-1],)
+    g = _GUESS_LABEL.match(t)
+    if g is None or not _title_start(t[g.end():]):
+        return None, ()
+    ch, rest = g.group("c"), t[g.end():]
+    if g.group("sep") == "." and ch in _DIGIT_LOOKALIKES:
+        d = _DIGIT_LOOKALIKES[ch]
+        return Label("arabic", (d,), t[:g.end()].strip(), rest, int(d)), (d,)
+    if g.group("sep") == ")" and (ch in _LETTER_LOOKALIKES or ch.isalpha() and ch.lower() in _LETTERS):
+        letter = _LETTER_LOOKALIKES.get(ch, ch.lower())
+        return Label("letter", (letter,), t[:g.end()].strip(), rest, _LETTERS.find(letter) + 1), (letter,)
+    return None, ()
+
+
+def _title_start(rest: str) -> bool:
+    r = rest.lstrip(" \"'“‘«(")
+    return bool(r) and r[0].isupper()
+
+
+def _siblings(cands: list[_Cand], i: int, kind: str, higher: int,
+              sure: bool = True) -> tuple[_Cand | None, _Cand | None]:
+    """The nearest candidates of `kind` (with a sure label, unless not `sure`) before and after
+    cands[i], within the stretch no candidate ranked above `higher` interrupts."""
+    def scan(rng):
+        for j in rng:
+            x = cands[j]
+            if x.kind == kind and not (sure and x.guesses):
+                return x
+            if x.label is not None and x.label.rank < higher and x.kind != kind:
+                return None
+        return None
+    return scan(range(i - 1, -1, -1)), scan(range(i + 1, len(cands)))
+
+
+def _value(c: _Cand | None) -> int | None:
+    return c.label.value if c is not None and c.label is not None else None
+
+
+def _settle_guesses(cands: list[_Cand], doc: Document) -> None:
+    """Keep a repaired label (`_repair_label`) only where the numbering around it confirms it:
+    the sibling before it is one less or the one after it one more; an Arabic "4)" where the
+    letters run "… b)" is the "a)" it looks like; a short title-like line with no label between
+    "1." and "3." (the "2." lost to a speck or misread) is the "2."."""
+    keep: list[_Cand] = []
+    for i, c in enumerate(cands):
+        # "4)" read for "a)": an Arabic label off its own sequence, a letter's look-alike fitting the letters'
+        if c.kind == "arabic" and not c.guesses and c.label.raw.endswith(")") and c.label.parts[0] in _LETTER_LOOKALIKES:
+            letter = _LETTER_LOOKALIKES[c.label.parts[0]]
+            pa, na = _siblings(cands, i, "arabic", 20)
+            pl, nl = _siblings(cands, i, "letter", 30, sure=False)
+            v = _LETTERS.find(letter) + 1
+            if _value(pa) != c.label.value - 1 and _value(na) != c.label.value + 1 \
+                    and (_value(nl) == v + 1 or _value(pl) == v - 1 and pl is not None):
+                c.label = Label("letter", (letter,), c.label.raw, c.label.rest, v)
+                c.kind = "letter"
+                c.view = heading_view(doc.blocks[c.block], c.label)
+    for i, c in enumerate(cands):
+        if c.guesses:
+            v = c.label.value
+            prev, nxt = _siblings(cands, i, c.kind, RANK[c.kind] + (len(c.label.parts) - 1 if c.kind == "dotted" else 0))
+            if c.kind == "dotted":
+                ok = any(x is not None and x.label.parts[:-1] == c.label.parts[:-1]
+                         and _value(x) == v + (1 if x is nxt else -1) for x in (prev, nxt))
+            else:
+                ok = v is not None and (_value(prev) == v - 1 or _value(nxt) == v + 1)
+            if not ok:
+                continue
+            c.guesses = ()
+        keep.append(c)
+    cands[:] = keep
+    _fill_gaps(cands, doc)
+
+
+_JUNK_WORD = re.compile(r"^(\S{1,3})\s+")
+
+
+def _fill_gaps(cands: list[_Cand], doc: Document) -> None:
+    """"1." and "3." with one short title-like line between them and no "2.": that line is the
+    "2." whose label a speck spoiled or OCR lost ("số Công tác xây dựng tổ chức Hội")."""
+    blocks = doc.blocks
+    known = {c.block for c in cands}
+    added: list[_Cand] = []
+    for i, c in enumerate(cands):
+        if c.kind != "arabic" or c.label.value is None:
+            continue
+        nxt = next((x for x in cands[i + 1:] if x.kind == "arabic" or x.label is not None and x.label.rank < 20), None)
+        if nxt is None or nxt.kind != "arabic" or nxt.label.value != c.label.value + 2:
+            continue
+        found: list[tuple[int, str]] = []
+        for j in range(c.block + 1, nxt.block):
+            b = blocks[j]
+            if j in known:
+                break
+            if not isinstance(b, Paragraph):
+                continue
+            text = squash(b.text)
+            m = _JUNK_WORD.match(text)  # a speck read as a mark or a short lower-case word
+            junk = m is not None and (m.group(1).islower() or not any(ch.isalnum() for ch in m.group(1)))
+            rest = text[m.end():] if junk else text
+            if _title_start(rest) and 2 <= n_words(rest) <= 15 and rest[-1:] not in ".;,:" \
+                    and not is_upper_text(rest) and not rest.startswith(("Bảng", "Biểu", "Hình", "(")):
+                found.append((j, rest))
+        if len(found) != 1:
+            continue
+        j, rest = found[0]
+        v = c.label.value + 1
+        head = squash(blocks[j].text)[:len(squash(blocks[j].text)) - len(rest)].strip()
+        lab = Label("arabic", (str(v),), head or f"{v}.", rest, v)
+        added.append(_Cand(j, lab, heading_view(blocks[j], lab), "arabic"))
+    if added:
+        cands.extend(added)
+        cands.sort(key=lambda x: x.block)
 
 
 def _ones_as_roman(cands: list[_Cand], doc: Document) -> None:
@@ -351,6 +509,7 @@ def segment(doc: Document) -> Outline:
                    for b in blocks[front.end:body_end] if isinstance(b, Paragraph) for r in b.runs)
     cands = _candidates(doc, front.end, body_end, ocr)
     if ocr:
+        _settle_guesses(cands, doc)
         _ones_as_roman(cands, doc)
     _decide(cands, doc, has_bold)
     acc = [c for c in cands if c.accepted]

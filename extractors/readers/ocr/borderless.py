@@ -40,6 +40,7 @@ MAX_HEADER_LINES = 7
 
 _ORDINAL = re.compile(r"^(?:[IVXLC]{1,5}|\d{1,3}(?:\.\d{1,3}){0,3}|[a-zđ]|[-+–•*])[.):]?$", re.I)
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
+_SPECK_MARKS = ".,:;'`‘’“”\"_~¬"
 _UNIT_LINE = re.compile(r"^(?:đơn vị|đvt|dvt)\b", re.I)
 
 
@@ -48,7 +49,8 @@ def _numeric(text: str) -> bool:
     allowed for an OCR slip ('ö2,6'); not a year ('2024') nor a period ('8/2024')."""
     t = text.strip().strip("()[]")
     alnum = [c for c in t if c.isalnum()]
-    if not alnum or len(alnum) > 16 or " " in t or "/" in t or _YEAR.match(t):
+    # a year with a speck read beside it ('2024.', '‘2023') is still a year
+    if not alnum or len(alnum) > 16 or " " in t or "/" in t or _YEAR.match(t.strip(_SPECK_MARKS)):
         return False
     digits = sum(c.isdigit() for c in alnum)
     return digits >= 1 and len(alnum) - digits <= (1 if digits >= 2 else 0)
@@ -215,6 +217,21 @@ def _covered(c: Chunk, cols: list[Column]) -> list[int]:
     return [min(range(len(cols)), key=lambda i: abs(cols[i].mid - c.mid))]
 
 
+def _split_numbers(ln: Line, cols: list[Column]) -> None:
+    """Numbers of neighbouring columns run into one chunk (a speck in the gutter between them
+    read as part of a word: '5.912,4-.' '6.355,8') are cut apart again: a chunk of numbers,
+    each standing over a column of its own, is not a merged cell."""
+    out: list[Chunk] = []
+    for c in ln.chunks:
+        if len(c.words) >= 2 and len(_covered(c, cols)) > 1 and all(_numeric(w.text) for w in c.words):
+            own = [_covered(Chunk([w]), cols) for w in c.words]
+            if all(len(o) == 1 for o in own) and len({o[0] for o in own}) == len(own):
+                out.extend(Chunk([w]) for w in c.words)
+                continue
+        out.append(c)
+    ln.chunks = out
+
+
 def _fits(ln: Line, cols: list[Column], height: float) -> bool:
     """Every chunk of the line stands in one column, or centred over the columns it covers (a
     spanning header or group cell); a line that opens at the table's left edge and runs on
@@ -297,6 +314,8 @@ def _table(lines: list[Line], a: int, b: int, pitch: float, height: float, ink: 
     cols = _columns([ln for ln in body if ln.strong], height, ink)
     if len(cols) < 3:
         return None
+    for ln in lines:
+        _split_numbers(ln, cols)
     if not all(_fits(ln, cols, height) or len(ln.chunks) == 1 for ln in body):
         return None
     # below: the total row, the rest of a wrapped label

@@ -54,7 +54,7 @@ SPECKS_MIN = 60  # a page with at least this many specks (a worn photocopy) is r
 RED_MIN = 2000  # red pixels (at 300 dpi) that make a seal worth a note
 OSD_MIN_CONF = 1.0  # Tesseract's orientation confidence below this: it cannot tell
 UPSIDE_DOWN_CONF = 45  # a page read with a mean word confidence below this may be upside down
-LAYOUT_VERSION = 26  # bump when rendering, line finding or word parsing changes the output
+LAYOUT_VERSION = 27  # bump when rendering, line finding or word parsing changes the output
 PAGE_TIMEOUT = float(os.environ.get("BAOCAO_OCR_TIMEOUT", "180"))
 
 
