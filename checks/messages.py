@@ -60,6 +60,12 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
     "count_mismatch": {
+        "complement": (
+            "Ghi {verb} {stated}/{total} {unit} và còn {rest} {unit} chưa {verb}, nhưng {stated} + {rest} = "
+            "{sum}, không phải {total} (theo tổng thì số {verb} là {computed}).",
+            "States {verb} {stated}/{total} {unit} and {rest} {unit} not yet, but {stated} + {rest} = {sum}, "
+            "not {total} (by the total, {computed}).",
+        ),
         "default": (
             "Ghi {stated} {unit} nhưng các phần liệt kê cộng lại được {computed} ({parts}).",
             "States {stated} {unit} but the listed parts add up to {computed} ({parts}).",

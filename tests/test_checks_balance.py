@@ -396,3 +396,36 @@ def test_scan_one_unreadable_cell_leaves_the_rest_of_its_column_standing():
     # the room the total leaves (197) does not balance the row: the column is in doubt, its
     # body rows are not compared
     assert [f.row for f in run_scan(cut_header_table(first_d="lB7", total_open="1.263"))] == [4]
+
+
+# --- prose: cases carried over and settled (held-out round 3) -----------------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    # "đầu năm còn" opens the balance; "hòa giải thành / không thành" settle cases
+    ("Đầu năm còn 3 vụ việc chưa hòa giải xong; trong năm tiếp nhận 42 vụ việc; các tổ đã hòa giải "
+     "thành 33 vụ việc, hòa giải không thành 7 vụ việc (đã hướng dẫn các bên khởi kiện); hiện còn "
+     "7 vụ việc đang hòa giải.", "7", 5),
+    ("Kỳ trước còn 6 hồ sơ; trong kỳ tiếp nhận 120 hồ sơ; giải quyết xong 110 hồ sơ, công dân rút "
+     "đơn 4 hồ sơ; tồn chuyển kỳ sau 15 hồ sơ.", "15", 12),
+    # the closing word after the number ("58 người còn lại")
+    ("Đầu kỳ có 37 người hưởng trợ cấp; tăng mới 112 người; giảm 96 người; 58 người còn lại.", "58", 53),
+])
+def test_prose_balance_cases_settled_found(text, stated, computed):
+    assert [(f.stated, f.computed) for f in flags(text)] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    # the same balances, right
+    "Đầu năm còn 3 vụ việc chưa hòa giải xong; trong năm tiếp nhận 42 vụ việc; các tổ đã hòa giải "
+    "thành 33 vụ việc, hòa giải không thành 7 vụ việc; hiện còn 5 vụ việc đang hòa giải.",
+    "Kỳ trước còn 6 hồ sơ; trong kỳ tiếp nhận 120 hồ sơ; giải quyết xong 110 hồ sơ, công dân rút "
+    "đơn 4 hồ sơ; tồn chuyển kỳ sau 12 hồ sơ.",
+    # "còn" after "từ đầu năm đến nay" closes, it does not open: no balance to check
+    "Từ đầu năm đến nay còn 9 vụ việc chưa giải quyết; trong năm phát sinh 20 vụ việc; hòa giải thành "
+    "15 vụ việc.",
+    # a rate of settled cases is not a flow
+    "Đầu năm còn 3 vụ việc; tiếp nhận 42 vụ việc; tỷ lệ hòa giải thành 33 vụ việc trên tổng số; "
+    "hiện còn 9 vụ việc.",
+])
+def test_prose_balance_cases_settled_not_raised(text):
+    assert flags(text) == []

@@ -832,3 +832,113 @@ def test_sentence_quoting_a_tables_totals_in_its_own_words():
     assert flags("335") == [("prose_table_mismatch", "335", 353)]
     assert flags("353") == []
     assert flags("120") == []  # not a typo of the total: another quantity
+
+
+# --- count_mismatch: breakdowns written other ways (held-out round 3) --------------------------
+
+@pytest.mark.parametrize("text,stated,computed", [
+    # a result list after "kết quả:", parts named first with a number in the name ("loại 1") and
+    # one with a note in brackets; the whole counts "học viên", the parts "người"
+    ("Trung tâm đã sát hạch 85 học viên, kết quả: xếp loại 1 có 20 người, loại 2 có 31 người, "
+     "loại 3 có 14 người, không đạt (vắng thi hoặc dưới 5 điểm) 18 người.", "85", 83),
+    ("Tổ công tác đã gặp 64 công dân, kết quả: nhóm 1 có 30 người, nhóm 2 có 22 người, "
+     "nhóm 3 có 10 người.", "64", 62),
+    # a "trong đó" list through the levels the whole announces ("các cấp"), not closed by "và"
+    ("Năm học 2024 - 2025 có 146 học sinh đạt giải các cấp, trong đó: cấp quốc gia 3 học sinh, "
+     "cấp tỉnh 21 học sinh, cấp huyện 118 học sinh.", "146", 142),
+])
+def test_count_mismatch_other_breakdowns_found(text, stated, computed):
+    assert [(f.stated, f.computed) for f in flags("count_mismatch", text)] == [(stated, computed)]
+
+
+@pytest.mark.parametrize("text", [
+    "Trung tâm đã sát hạch 83 học viên, kết quả: xếp loại 1 có 20 người, loại 2 có 31 người, "
+    "loại 3 có 14 người, không đạt (vắng thi hoặc dưới 5 điểm) 18 người.",
+    # a part the reader cannot make out follows: the list read so far is not the whole of it
+    "Tổ công tác đã gặp 90 công dân, kết quả: nhóm 1 có 30 người, nhóm 2 có 22 người, "
+    "số đã chuyển đi nơi khác trước khi rà soát xong vào tháng 5 là 38 người.",
+    # the levels are announced, but only two are named: maybe the higher ones only
+    "Có 146 học sinh đạt giải các cấp, trong đó: cấp quốc gia 3 học sinh, cấp tỉnh 21 học sinh.",
+    # levels named without the whole announcing them: an open "trong đó" list
+    "Có 146 học sinh đạt giải, trong đó: cấp quốc gia 3 học sinh, cấp tỉnh 21 học sinh, "
+    "cấp huyện 118 học sinh.",
+    "Năm học 2024 - 2025 có 142 học sinh đạt giải các cấp, trong đó: cấp quốc gia 3 học sinh, "
+    "cấp tỉnh 21 học sinh, cấp huyện 118 học sinh.",
+])
+def test_count_mismatch_other_breakdowns_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+@pytest.mark.parametrize("text", [
+    # "trong đó có" before kinds picked out of an open range (the whole's noun repeated)
+    "Toàn huyện có 34 câu lạc bộ văn hóa, thể thao, trong đó có 8 câu lạc bộ dưỡng sinh, "
+    "6 câu lạc bộ bóng chuyền và 5 câu lạc bộ hát then.",
+    # the list says it names only some
+    "Xã có 27 sản phẩm nông nghiệp chủ lực, tiêu biểu như: 6 sản phẩm chè, 4 sản phẩm mật ong "
+    "và 2 sản phẩm miến dong.",
+    "Huyện có 40 hợp tác xã, gồm một số hợp tác xã như 12 hợp tác xã rau an toàn và 9 hợp tác xã "
+    "nuôi trồng thủy sản.",
+    "Toàn tỉnh có 52 làng nghề, nổi bật là: 10 làng nghề mây tre đan, 7 làng nghề gốm và 5 làng "
+    "nghề dệt.",
+])
+def test_count_mismatch_partial_lists_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+def test_count_mismatch_roles_after_trong_do_co_still_split_the_whole():
+    fs = flags("count_mismatch", "Ban chấp hành có 15 ủy viên, trong đó có 01 bí thư, 02 phó bí thư "
+                                 "và 11 ủy viên ban chấp hành.")
+    assert [(f.stated, f.computed) for f in fs] == [("15", 14)]
+
+
+@pytest.mark.parametrize("text,stated,computed", [
+    ("Đến hết năm 2024, thôn đạt 14/17 tiêu chí khu dân cư kiểu mẫu; còn 4 tiêu chí chưa đạt là "
+     "giao thông, thủy lợi, môi trường và thu nhập.", "14", 13),
+    ("Cơ quan đã hoàn thành 22/25 nhiệm vụ trọng tâm, còn 2 nhiệm vụ chưa hoàn thành.", "22", 23),
+])
+def test_count_mismatch_share_and_complement_found(text, stated, computed):
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
+    assert fs[0].evidence["mode"] == "complement"
+
+
+@pytest.mark.parametrize("text", [
+    "Đến hết năm 2024, thôn đạt 14/17 tiêu chí khu dân cư kiểu mẫu; còn 3 tiêu chí chưa đạt.",
+    # a third group: the rest is not all "not yet"
+    "Xã đạt 15/19 tiêu chí; còn 3 tiêu chí chưa đạt, 2 tiêu chí đang chờ thẩm định.",
+    # the other count is not the complement ("đang", not "chưa")
+    "Đã giải quyết 10/12 đơn; 3 đơn đang xác minh.",
+    # a count of another thing
+    "Xã đạt 17/19 tiêu chí; còn 3 thôn chưa đạt chuẩn khu dân cư kiểu mẫu.",
+    # an approximate rest
+    "Hoàn thành 22/25 nhiệm vụ, còn khoảng 2 nhiệm vụ chưa hoàn thành.",
+])
+def test_count_mismatch_share_and_complement_not_raised(text):
+    assert flags("count_mismatch", text) == []
+
+
+def test_count_mismatch_breakdown_announced_in_the_next_sentence():
+    text = ("Trong năm, Bộ phận một cửa tiếp nhận 142 hồ sơ (không tính hồ sơ trả lại). Phân loại theo "
+            "lĩnh vực: 87 hồ sơ đất đai; 31 hồ sơ hộ tịch; 20 hồ sơ chứng thực, đã trả kết quả đúng hạn.")
+    fs = flags("count_mismatch", text)
+    assert [(f.stated, f.computed) for f in fs] == [("142", 138)]
+
+
+@pytest.mark.parametrize("text", [
+    # adds up
+    "Trong năm tiếp nhận 138 hồ sơ. Phân loại theo lĩnh vực: 87 hồ sơ đất đai; 31 hồ sơ hộ tịch; "
+    "20 hồ sơ chứng thực.",
+    # two counts of the kind before: whose breakdown?
+    "Trong năm tiếp nhận 142 hồ sơ, đã giải quyết 130 hồ sơ. Phân loại theo lĩnh vực: 87 hồ sơ đất đai; "
+    "31 hồ sơ hộ tịch; 20 hồ sơ chứng thực.",
+    # not announced as a classification
+    "Trong năm tiếp nhận 142 hồ sơ. Đáng chú ý: 87 hồ sơ đất đai; 31 hồ sơ hộ tịch.",
+    # another paragraph
+    "Trong năm tiếp nhận 142 hồ sơ.\nPhân loại theo lĩnh vực: 87 hồ sơ đất đai; 31 hồ sơ hộ tịch; "
+    "20 hồ sơ chứng thực.",
+    # a partial list
+    "Trong năm tiếp nhận 142 hồ sơ. Phân loại theo một số lĩnh vực chính: 87 hồ sơ đất đai; "
+    "31 hồ sơ hộ tịch.",
+])
+def test_count_mismatch_breakdown_announced_in_the_next_sentence_not_raised(text):
+    assert flags("count_mismatch", text) == []

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from checks.confidence import cell_reading, prose_reading
 from checks.context import Ctx, Sentence
 from checks.indicators import column_unit
-from checks.flows import FLOWS, header_role, mention_role
+from checks.flows import FLOWS, header_role, mention_role, roles_in
 from checks.lexicon import APPROX, ESTIMATE, WHOLE_LEAVES
 from checks.registry import make_flag, rule
 from checks.rules.counts import listings
@@ -409,10 +409,59 @@ def _prose_terms(section, line: str, order: int, fuzzy: bool = False) -> list[_P
             if m.percent or m.numerator or m.over is not None or m.value is None or m.kind == "time" \
                     or m.start in inside or m.start in parts:
                 continue
-            terms.append(_PTerm(m, *mention_role(text, m, ms[:i], fuzzy), sent))
+            terms.append(_PTerm(m, *_prose_role(text, m, ms[:i], fuzzy), sent))
         terms += [_PTerm(h, "hidden", "", sent) for h in _hidden(text, ms) if h.start not in inside]
         out += sorted(terms, key=lambda x: x.m.start)
     return out
+
+
+# Outcomes that close a case and take it off the books, beyond the shared lexicon's outflows
+# ("giải quyết", "đình chỉ" …): "hòa giải thành 29 vụ việc, hòa giải không thành 6 vụ việc".
+_MORE_OUT = ("hòa giải thành", "hoà giải thành", "hòa giải không thành", "hoà giải không thành",
+             "giải quyết xong", "xử lý xong", "rút đơn", "chuyển tòa án")
+# Weak closing words that, right after an opening time, say what was left then: "Đầu năm còn
+# 4 vụ việc chưa xong", "kỳ trước còn tồn 5 hồ sơ".
+_WEAK_CLOSE = ("còn", "còn lại", "tồn", "còn tồn")
+_PRIOR = ("kỳ trước", "kì trước", "năm trước", "tháng trước", "quý trước", "đợt trước")
+
+
+def _window(text: str, m: Mention, before: list[Mention]) -> str:
+    """The words that give a number its role (as checks.flows.mention_role reads them): from the
+    punctuation after the previous number, past any bracket or semicolon, to the number."""
+    start = max([p.end_unit for p in before] + [0])
+    window = text[start:m.start]
+    if before:
+        d = re.search(r"[,;:()]", window)
+        window = window[d.end():] if d else window
+        hard = list(re.finditer(r"[;()]", window))
+        window = window[hard[-1].end():] if hard else window
+    return window
+
+
+def _prose_role(text: str, m: Mention, before: list[Mention], fuzzy: bool = False) -> tuple[str | None, str]:
+    """mention_role, and two readings the shared lexicon misses: a weak closing word after an
+    opening time opens the balance ("Đầu năm còn 4 vụ việc"), and outcomes that settle a case
+    ("hòa giải thành 29 vụ việc", "hòa giải không thành 6 vụ việc") flow out."""
+    role, phrase = mention_role(text, m, before, fuzzy)
+    ws = words(_window(text, m, before))
+    found = roles_in(ws, fuzzy) if role == "close" and phrase in _WEAK_CLOSE else []
+    if any(r == "close" for _, r, _ in found):  # the closing word stands before the number
+        closes = [p for _, r, p in found if r == "close"]
+        opens = [i for i, r, _ in found if r == "open"]
+        first_close = min(i for i, r, _ in found if r == "close")
+        if opens and all(p in _WEAK_CLOSE for p in closes) and opens[0] < first_close:
+            return "open", next(p for _, r, p in found if r == "open")
+        head = " ".join(ws[:first_close])
+        prior = [p for p in _PRIOR if re.search(rf"(?<!\w){p}$", head)
+                 and not re.search(rf"(?<!\w)so(?: với)? {p}$", head)]  # "so với năm trước còn 6": a comparison
+        if not opens and prior and all(p in _WEAK_CLOSE for p in closes):
+            return "open", f"{prior[0]} {phrase}"
+    if role is None:
+        joined = f" {' '.join(ws)} "
+        hit = [p for p in _MORE_OUT if f" {p} " in joined]
+        if hit and not any(x in joined for x in (" tỷ lệ ", " tỉ lệ ")):
+            return "out", max(hit, key=len)
+    return role, phrase
 
 
 _NUMBER = re.compile(r"(?<![\w.,/\-–])(\d[\d.,]*\d|\d)")

@@ -62,11 +62,25 @@ class Listing:
     rest: bool  # a "còn lại"/"khác"/"…" part absorbs the remainder
     closed: bool = False  # "A, B và C": the list ends with "và"
     desc: str = ""  # folded words between the whole and the trigger ("11 tổ dân phố, khu dân cư,")
+    intro: str = ""  # folded text from the whole's number to its first part's ("… các cấp (…), trong đó: cấp …")
+
+
+# Nouns for persons the shared lexicon does not know yet (checks.lexicon.KINDS["person"] is the
+# place for them): "khám cho 120 công dân, kết quả: loại 1 có 12 người, …".
+_MORE_PERSONS = ("công dân", "tân binh", "thí sinh", "người bệnh", "bị can", "bị cáo", "phạm nhân")
+
+
+def _rekind(m: Mention) -> Mention:
+    if m.kind is None and m.unit:
+        for noun in _MORE_PERSONS:
+            if m.unit == noun or m.unit.startswith(noun + " "):
+                return replace(m, head=noun, kind="person")
+    return m
 
 
 def listings(sentence: Sentence) -> list[Listing]:
     s = sentence.text
-    ms = [m for m in sentence.mentions if not m.percent]
+    ms = [_rekind(m) for m in sentence.mentions if not m.percent]
     inside = _parenthesised(s)
     out = []
     for t in _TRIGGER.finditer(s):
@@ -91,7 +105,8 @@ def listings(sentence: Sentence) -> list[Listing]:
         if parts:
             # a long description says where or when, not what is counted: only the whole's own
             # noun tells what its parts may count
-            out.append(Listing(whole, parts, trig, rest, closed, "" if long_gap else " ".join(words(gap))))
+            out.append(Listing(whole, parts, trig, rest, closed, "" if long_gap else " ".join(words(gap)),
+                               fold(s[whole.start:parts[0].start])))
     out.extend(_bracketed(s, ms))
     return out
 
@@ -157,7 +172,7 @@ def _bracketed(s: str, ms: list[Mention]) -> list[Listing]:
         if not parts or any(p.start >= b.end() for p in parts) or re.search(
                 r"\d", s[parts[-1].end_unit:b.end()]):
             continue
-        out.append(Listing(whole, parts, "(", rest, closed))
+        out.append(Listing(whole, parts, "(", rest, closed, intro=fold(s[whole.start:parts[0].start])))
     return out
 
 
@@ -225,9 +240,14 @@ def _parts(s: str, pos: int, ms: list[Mention],
             else:
                 seps.append("và")
         if m is None or m.over is not None or m.numerator:
-            if seps and len(seps) >= len(parts):
+            led_nowhere = bool(seps) and len(seps) >= len(parts)
+            if led_nowhere:
                 seps.pop()  # a separator that led nowhere
-            return parts, bool(parts) and bool(_REST_START.match(s, p)), closed()
+            rest = bool(parts) and bool(_REST_START.match(s, p))
+            # "…, loại 3 có 17 người, không đạt (…) 61 người": a part the reader could not make
+            # out still follows; the list read so far is not the whole of it
+            cut = led_nowhere and whole is not None and _more_of_it(s, p, ms, whole, inside)
+            return parts, rest or cut, closed()
         parts.append(m)
         pos = m.end_unit
         rest = bool(re.search(r"(?<!\w)khác(?!\w)", f"{m.unit} {m.tail}"))
@@ -242,6 +262,16 @@ def _parts(s: str, pos: int, ms: list[Mention],
             return parts, rest, closed()  # "A, B; tử vong C": a list by commas ends at ";"
         seps.append(sep.group(1))
         pos = sep.end()
+
+
+def _more_of_it(s: str, p: int, ms: list[Mention], whole: Mention, inside: set[int]) -> bool:
+    """A quantity of what the whole counts stands after `p` in the same clause (up to the next
+    semicolon), outside brackets."""
+    end = s.find(";", p)
+    end = len(s) if end < 0 else end
+    return any(p <= x.start < end and x.start not in inside and x.unit and not x.percent
+               and x.kind != "time" and x.over is None and not x.numerator and _compatible(whole, x)
+               for x in ms)
 
 
 _SPELL_MAX = 12  # words of a part's name, or of the words between two parts
@@ -264,22 +294,24 @@ def _spelled_out(s: str, p: int, ms: list[Mention], whole: Mention, parts: list[
         if x.start < p or x.start in inside:
             continue
         between = s[p:x.start]
-        if re.search(r"[;:()…]|\.\.\.|\.\s", between) or len(between.split()) > _SPELL_MAX:
+        # a note in brackets inside the name ("không đạt (loại 4 trở lên …) 61 người")
+        bare = re.sub(r"\s*\([^()]*\)", " ", between)
+        if re.search(r"[;:()…]|\.\.\.|\.\s", bare) or len(bare.split()) > _SPELL_MAX:
             return None, False
         if x.percent or x.over is not None or x.numerator:
             return None, False
         if not x.unit or x.kind == "time":
             continue  # "tuổi 70 là …": a number naming the part
-        seps = list(_SEP_WORD.finditer(between))
+        seps = list(_SEP_WORD.finditer(bare))
         if parts and not seps and "label" not in parts[-1].extra:
             return None, False  # no separator: the run of the part before
         if not _compatible(whole, x):
             return x, False
         va = any(m.group(0) == "và" for m in seps)
         if not parts or "label" in parts[-1].extra:  # names come first in this list
-            written = between
+            written = bare
         else:  # the part before ran on up to the last separator
-            written = between[seps[-1].end():] if seps else ""
+            written = bare[seps[-1].end():] if seps else ""
         written = re.sub(r"^và\s+", "", " ".join(written.split()).strip(" ,:-–"), flags=re.IGNORECASE)
         name = fold(written)
         if name and name.split()[0] in ("là", "có", "đạt", "được", "với", "tăng", "giảm", "còn"):
@@ -409,14 +441,184 @@ def _stock_and_flow(s: Sentence, ls: Listing) -> bool:
     return whole in FLOWS and bool(parts - {whole, "close"})
 
 
+_PARTIAL = re.compile(r"(?<!\w)(?:tiêu biểu|điển hình|nổi bật|một số|một vài|như(?! sau)|chủ yếu|ví dụ|"
+                      r"chẳng hạn|phần lớn|đa số|trong số)(?!\w)")
+
+
+def _partial(ls: Listing) -> bool:
+    """The list is said to name only some of the parts: "21 mô hình, tiêu biểu như: …", "gồm
+    một số mô hình như …", "trong đó có các mô hình nổi bật: …"."""
+    return bool(_PARTIAL.search(ls.intro))
+
+
+def _examples(ls: Listing) -> bool:
+    """"trong đó có" ("among them are") before parts that repeat the whole's noun with what
+    sets each apart ("21 mô hình …, trong đó có 5 mô hình trồng bưởi, 4 mô hình nuôi cá lồng và
+    3 mô hình chăn nuôi lợn"): kinds picked out of an open range, not the whole split. Roles
+    ("11 thành viên, trong đó có 01 chủ tịch, 02 phó chủ tịch và 08 ủy viên") still split it."""
+    if ls.trigger != "trong đó có" or _known_partition(ls):
+        return False
+    return all(p.head == ls.whole.head and "label" not in p.extra and p.unit.strip() != p.head
+               for p in ls.parts)
+
+
+_CLASSIFIERS = ("xếp loại", "cấp", "loại", "mức", "hạng", "bậc", "nhóm", "khối", "độ tuổi")
+
+
+def _classified(ls: Listing) -> bool:
+    """Parts named by one classifier ("cấp Trung ương 2 hộ, cấp tỉnh 24 hộ, cấp huyện 138 hộ,
+    cấp xã 338 hộ") of a whole announced by it ("512 hộ đạt danh hiệu … các cấp, trong đó:"):
+    the list goes through the levels, so it is the whole split even when not closed by "và"."""
+    if len(ls.parts) < 3:  # "các cấp, trong đó cấp tỉnh 5, cấp huyện 20": maybe only the higher ones
+        return False
+    names = []
+    for p in ls.parts:
+        name = p.extra.get("label") or fold(f"{p.unit[len(p.head):]} {p.tail}")
+        names.append(name)
+    for c in _CLASSIFIERS:
+        if all(n == c or n.startswith(c + " ") for n in names) and len(set(names)) == len(names) and \
+                re.search(rf"(?<!\w)(?:các|theo|mọi|từng|ở|\d+)\s+{c}(?!\w)",
+                          ls.intro[:ls.intro.find(names[0])] if names[0] in ls.intro else ls.intro):
+            return True
+    return False
+
+
 @rule("count_mismatch", Severity.WARNING, "Tổng và các phần liệt kê không khớp",
       "A whole and its listed parts disagree")
 def count_mismatch(ctx: Ctx):
-    for s in ctx.sentences:
+    for i, s in enumerate(ctx.sentences):
         for ls in listings(s):
             f = _check(ctx, s, ls)
             if f is not None:
                 yield f
+        yield from _complements(ctx, s)
+        if i and ctx.sentences[i - 1].section == s.section:
+            f = _announced(ctx, ctx.sentences[i - 1], s)
+            if f is not None:
+                yield f
+
+
+# --- "đạt 17/19 tiêu chí …; còn 3 tiêu chí chưa đạt": a share and its complement ------------
+
+
+_DONE = re.compile(r"(?<!\w)(?:đã\s+)?(đạt chuẩn|đạt|hoàn thành|giải quyết|xử lý|thực hiện|được công nhận)"
+                   r"(?:\s+xong)?(?:\s+được)?\s*$")
+_CLAUSE_END = re.compile(r"[,;:.()]")
+
+
+def _complements(ctx: Ctx, s: Sentence):
+    """"xã đạt 17/19 tiêu chí; còn 3 tiêu chí chưa đạt": the ones done and the ones not yet
+    make the total (17 + 3 ≠ 19). The share is written X/Y after a verb of completion (đạt,
+    hoàn thành, giải quyết …), the rest is the one count of the same thing after it in the
+    sentence, said "chưa"/"không" with the same verb. Any other count of that thing after the
+    share ("1 tiêu chí đang thẩm định") leaves a third group: silent."""
+    text = s.text
+    ms = s.mentions
+    for x in ms:
+        y = x.over
+        if not x.numerator or y is None or x.percent or x.value is None or y.value is None:
+            continue
+        if x.kind not in COUNT_KINDS or _approx(x):
+            continue
+        clause = text[:x.start]
+        cut = list(_CLAUSE_END.finditer(clause))
+        verb = _DONE.search(fold(clause[cut[-1].end():] if cut else clause))
+        if not verb:
+            continue
+        v = verb.group(1)
+        neg = rf"(?:chưa|không)(?:\s+được)?\s+{v}(?!\w)"
+        same = [z for z in ms if z.start >= x.end_unit and z is not y and z.start != y.start
+                and not z.percent and z.over is None and not z.numerator and z.kind == x.kind
+                and z.head == x.head]
+        if len(same) != 1:
+            continue
+        z = same[0]
+        if z.value is None or _approx(z):
+            continue
+        after = text[z.end_unit:]
+        e = _CLAUSE_END.search(after)
+        after = fold(after[:e.start()] if e else after)
+        before = text[:z.start]
+        b = list(_CLAUSE_END.finditer(before))
+        before = fold(before[b[-1].end():] if b else before)
+        if not (re.match(neg, f"{fold(z.unit[len(z.head):])} {after}".strip())
+                or re.match(neg, after) or re.search(neg + r"\s*$", before)):
+            continue
+        total = x.value + z.value
+        if abs(total - y.value) < 1e-9:
+            continue
+        unit = x.head
+        computed = y.value - z.value
+        yield make_flag(
+            "count_mismatch", "complement",
+            {"verb": v, "stated": x.raw, "total": y.raw, "unit": unit, "rest": z.raw, "sum": total,
+             "computed": computed},
+            section=s.section, stated=x.raw, computed=as_number(computed), expected=as_number(computed),
+            sentence=text, location=ctx.locate(s, x.raw),
+            evidence={"sentence": text, "whole": f"{y.raw} {unit}", "parts": [f"{x.raw} {unit} {v}",
+                                                                          f"{z.raw} {unit} chưa {v}"],
+                      "trigger": "complement", "remainder_part": False, "mode": "complement",
+                      "readings": [prose_reading(text, x.raw, "stated", s.section),
+                                   prose_reading(text, y.raw, "part", s.section),
+                                   prose_reading(text, z.raw, "part", s.section)]})
+
+
+# --- "tiếp nhận 76 đơn. Phân loại theo thẩm quyền: 58 đơn …; 15 đơn …" --------------------
+
+_ANNOUNCE = re.compile(r"\s*(?:phân loại|phân chia|chia|phân|xét)\s+theo\s+[^\d:;,.()]{1,40}?\s*:"
+                       r"|\s*phân loại\s*:", re.IGNORECASE)
+
+
+def _announced(ctx: Ctx, prev: Sentence, s: Sentence):
+    """A sentence that opens by announcing a breakdown ("Phân loại theo thẩm quyền:", "Chia
+    theo giới tính:") splits the one count of the same thing in the sentence before, in the
+    same paragraph. A classification goes through all the classes: the parts must make the
+    whole. Silent when the sentence before has more than one such count, or the list may be
+    partial ("…", "còn lại", "một số")."""
+    a = _ANNOUNCE.match(s.text)
+    if not a or _PARTIAL.search(fold(a.group(0))) or not _adjacent(ctx, prev, s):
+        return None
+    ms = [_rekind(m) for m in s.mentions if not m.percent]
+    if not ms or ms[0].start < a.end():
+        return None
+    first = ms[0]
+    inside = _parenthesised(prev.text)
+    cands = [_rekind(m) for m in prev.mentions
+             if not m.percent and not m.numerator and m.over is None and m.start not in inside
+             and m.value is not None and m.kind in COUNT_KINDS]
+    cands = [m for m in cands if _compatible(m, first)]
+    if len(cands) != 1:
+        return None
+    w = cands[0]
+    parts, rest, closed = _parts(s.text, a.end(), ms, w)
+    if len(parts) < 2 or rest or _approx(w) or any(p.value is None or _approx(p) for p in parts):
+        return None
+    if not all(_compatible(w, p) for p in parts) or any(
+            m.start >= parts[-1].end_unit and m.unit and m.kind != "time" and _compatible(w, m) for m in ms):
+        return None  # more of the same after the list: whose are they?
+    total = sum(p.scaled for p in parts)
+    tol = 1e-6 * max(1.0, w.scaled) + sum(_rounding(m) for m in parts + [w])
+    if abs(total - w.scaled) <= tol:
+        return None
+    computed = total / w.scale
+    text = f"{prev.text} {s.text}"
+    return make_flag(
+        "count_mismatch", "default",
+        {"stated": w.raw, "unit": w.unit_text or w.unit, "computed": computed,
+         "parts": " + ".join(_written(p) for p in parts)},
+        section=s.section, stated=w.raw, computed=as_number(computed), expected=as_number(computed),
+        sentence=text, location=ctx.locate(prev, w.raw),
+        evidence={"sentence": text, "whole": f"{w.raw} {w.unit_text or w.unit}".strip(),
+                  "parts": [_written(p) for p in parts], "trigger": fold(a.group(0)).strip(),
+                  "remainder_part": False, "mode": "complete",
+                  "readings": [prose_reading(prev.text, w.raw, "stated", s.section)] + [
+                      prose_reading(s.text, p.raw, "part", s.section) for p in parts]})
+
+
+def _adjacent(ctx: Ctx, prev: Sentence, s: Sentence) -> bool:
+    """The two sentences follow each other in one paragraph of their section."""
+    pat = re.compile(re.escape(prev.text) + r"[ \t]+" + re.escape(s.text[:40]))
+    return any(sec.number == s.section and pat.search(sec.text or "") for sec in ctx.report.sections)
 
 
 def _check(ctx: Ctx, s: Sentence, ls: Listing):
@@ -443,8 +645,9 @@ def _check(ctx: Ctx, s: Sentence, ls: Listing):
         computed = p.scaled / w.scale
         variant = "exceeds"
         parts_text = _written(p)
-    elif ls.rest or (ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)) or (
-            ls.trigger == "(" and not (ls.closed and _partition(ls))):
+    elif ls.rest or _partial(ls) or _examples(ls) or (
+            ls.trigger.startswith("trong đó") and not ls.closed and not _known_partition(ls)
+            and not _classified(ls)) or (ls.trigger == "(" and not (ls.closed and _partition(ls))):
         if total <= whole + tol:  # an open list may leave parts out
             return None
         variant = "exceeds"
