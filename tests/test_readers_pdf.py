@@ -507,3 +507,17 @@ def test_borderless_tables_read_like_the_docx(tmp_path):
     assert len(want) == 5
     assert [(t.rows, t.total_row) for t in got] == [(t.rows, t.total_row) for t in want]
     assert [t.columns for t in got][1] == [t.columns for t in want][1]  # the two-level header
+
+
+def test_words_wrapped_in_a_narrow_cell_keep_their_space_and_the_report_its_last_line(read):
+    """A header "Tổng số giải" wrapped after "Tổng" in a narrow ruled cell is two syllables, not
+    one broken word; "Không." under the last heading stays in the body, not in the signature
+    block that starts with "Nơi nhận:" below it."""
+    from extractors.report import extract_report
+
+    rep = extract_report(read(FIXTURES / "flags3" / "docs" / "pgddt-thach-ha-hsg9-2025.pdf"), run_checks=False)
+    assert "Số giải / Tổng số giải" in rep.tables[0].columns
+    assert ["3", "Tiếng Anh"] == rep.tables[0].rows[2][:2]
+    rep = extract_report(read(FIXTURES / "flags3" / "docs" / "ca-phuong-tan-thinh-6t-2025.pdf"), run_checks=False)
+    last = [s for s in rep.sections if "Kiến nghị" in s.title][-1]
+    assert (last.text or "").strip() == "Không."

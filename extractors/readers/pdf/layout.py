@@ -10,6 +10,7 @@ original.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from extractors.readers.pdf.lines import Line
@@ -17,6 +18,7 @@ from extractors.readers.pdf.decode import PdfDecoder
 from extractors.readers.pdf.paragraphs import Frame, Metrics, make_paragraph, split
 from models.document import Cell, Provenance, Table, TableRole
 
+_NOI_NHAN = re.compile(r"(?i)^nơi\s+nhận\b")
 NEAR_ROWS = 3.0  # a row joins a region when at most this many line pitches below/above it
 FAR_ROWS = 8.0  # … or this many for a lone right-hand line (the signer's name under the signature)
 
@@ -152,6 +154,9 @@ def find_regions(lines: list[Line], frame: Frame, m: Metrics) -> list[Region]:
                 break
             if k > 0 and _continues(rows[k - 1], cand, frame, m):
                 break
+            if any(_NOI_NHAN.match(ln.text.strip()) for ln in below):
+                break  # "Nơi nhận:" opens the signature block: the line above is the report's
+            # last line ("VI. Kiến nghị, đề xuất" / "Không.")
             lo, hi = got
             members.insert(0, k)
             k -= 1

@@ -136,7 +136,9 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     at, bt = a.text, b.text
     if _HYPHEN_END.search(at) or bt[:1] in _CLOSING:
         return True
-    if frame is not None and frame.estimated and at[-1:].isalpha() and bt[:1].isalpha():
+    if frame is not None and at[-1:].isalpha() and bt[:1].isalpha():
+        # Vietnamese breaks lines between syllables: letters meeting at the break are one word
+        # only when they make one syllable ("Tổng" / "số giải" in a narrow header cell are two)
         return _split_syllable(at, bt)
     if frame is None or frame.right - a.x1 > 0.6 * a.size:
         return False
