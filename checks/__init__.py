@@ -12,7 +12,8 @@ indicator rows ("Tổng số hội viên | Người | 186") and a table's declar
 culprit cell (`culprit`), and note OCR'd sources in the evidence. Last, checks.confidence sets
 each flag's confidence from the readings in its evidence (the shape is in its docstring) and
 marks those below its THRESHOLD doubtful. Flags come out in ORDER, numbered "<rule>:<n>", the
-doubtful ones after all the others.
+doubtful ones after all the others; on a scan, those resting on a reading below SILENT are not
+raised.
 """
 from __future__ import annotations
 
@@ -67,7 +68,7 @@ def run_checks(report: Report, rules: Iterable[str] | None = None, strict: bool 
         if strict:
             raise
         log.exception("confidence failed on %s", report.source.path)
-    return confidence.order(flags)
+    return confidence.order(confidence.audible(flags, report.source))
 
 
 __all__ = ["run_checks", "RULES", "RULE_IDS", "Rule"]

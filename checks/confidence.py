@@ -32,7 +32,9 @@ likelier than the writer's slip: a malformed number ("1,689,00"), and a cell gro
 thousands unlike the rest of its column ("370.500.000" among "380,500,000"). A flag without
 readings is located by its own cell or sentence. Below THRESHOLD (on an OCR'd source) the flag
 is doubtful: its severity is at most a warning, its Vietnamese message opens with "Bản quét có
-thể bị đọc sai: …", and run_checks lists it after the others.
+thể bị đọc sai: …", and run_checks lists it after the others. Below SILENT a flag on a scan is
+dropped (`audible`): a number read with a third of Tesseract's confidence ("68" for "8") is a
+guess, and a claim resting on a guess, even marked, only teaches reviewers to skip the queue.
 """
 from __future__ import annotations
 
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from checks.tables_view import TableView
 
 THRESHOLD = 0.6  # below it a flag is doubtful
+SILENT = 0.4  # below it (on a scan) a flag is not raised at all: the reading is a guess
 LEGACY_FACTOR = {Encoding.TCVN3: 0.95, Encoding.VNI: 0.95, Encoding.VISCII: 0.95, Encoding.MIXED: 0.9}
 GUESSED_UNIT_FACTOR = 0.85
 OCR_MALFORMED = 0.5  # an ill-formed number in OCR text: more likely misread than miswritten
@@ -90,6 +93,13 @@ def assess(flags: list[Flag], ctx: "Ctx") -> None:
         f.confidence = round(max(0.0, min(1.0, conf)), 2)
         if f.confidence < THRESHOLD and weakest is not None and src.ocr:
             _mark_doubtful(f, weakest)
+
+
+def audible(flags: list[Flag], src: Source) -> list[Flag]:
+    """The flags worth a reviewer's look: on a scan, not those resting on a reading below SILENT."""
+    if not src.ocr:
+        return flags
+    return [f for f in flags if f.confidence is None or f.confidence >= SILENT]
 
 
 def _mark_doubtful(f: Flag, weakest: dict[str, Any]) -> None:

@@ -52,11 +52,11 @@ def _totals(rep):
 
 
 def test_total_resting_on_an_unreadable_cell_is_doubtful_warned_and_sorted_last():
-    rep = extract_report(_doc(low_cell=(1, 2, 2)))  # "135" read at 31%
+    rep = extract_report(_doc(low_cell=(1, 2, 2), low=0.5))  # "135" read at 50%: doubtful, not silent
     tm = _totals(rep)
     assert set(tm) == {"t1", "t2"}
     weak, sure = tm["t1"], tm["t2"]
-    assert weak.doubtful and weak.confidence == pytest.approx(0.31)
+    assert weak.doubtful and weak.confidence == pytest.approx(0.5)
     assert weak.severity == Severity.WARNING
     assert weak.message.startswith("Bản quét có thể bị đọc sai: số «135»")
     assert "dòng tổng ghi 371" in weak.message  # what was compared is still said
@@ -132,3 +132,22 @@ def test_prose_readings_take_the_figure_confidence_and_a_guessed_unit_lowers_it(
     assert f.confidence == pytest.approx(round(0.93 * GUESSED_UNIT_FACTOR, 2)) and not f.doubtful
     assert g.confidence == pytest.approx(0.42) and g.doubtful and g.confidence < THRESHOLD
     assert g.evidence["readings"][0]["role"] == "stated"
+
+
+def test_a_flag_resting_on_a_guess_is_not_raised_on_a_scan():
+    """A total read "68" with Tesseract's confidence 30% (the rows add up to 8): on a scan the
+    flag is not raised at all; the same cells typed are an error."""
+    t = TableRecord(id="t1", section="I", columns=["TT", "Nội dung", "Số vụ"],
+                    rows=[["1", "Khiếu nại", "5"], ["2", "Tố cáo", "3"]], total_row=["", "Tổng số", "68"])
+    rep = Report(source=Source(path="x.pdf", sha256="0" * 64, format=Format.SCANNED_PDF, size=1,
+                               ocr=True, ocr_confidence=90.0), tables=[t])
+    f = Flag(rule="total_mismatch", severity=Severity.ERROR, message="m", confidence=0.3)
+    g = Flag(rule="total_mismatch", severity=Severity.ERROR, message="m", confidence=0.45)
+    from checks.confidence import SILENT, audible
+    assert audible([f, g], rep.source) == [g] and 0.3 < SILENT <= 0.45
+    assert audible([f, g], Source(path="x.docx", sha256="0" * 64, format=Format.DOCX, size=1)) == [f, g]
+
+
+def test_a_total_resting_on_a_cell_read_at_a_third_is_not_raised():
+    rep = extract_report(_doc(low_cell=(1, 2, 2)))  # "135" read at 31%: a guess
+    assert set(_totals(rep)) == {"t2"}
