@@ -51,9 +51,15 @@ def roles_in(ws: list[str], fuzzy: bool = False) -> list[tuple[int, str, str]]:
 def _roles_in(ws: list[str], phrases: list[_Phrase]) -> list[tuple[int, str, str]]:
     taken = [False] * len(ws)
     found = []
+    at: dict[str, list[int]] = {}  # word → its positions: only phrases opening with a word of
+    for i, w in enumerate(ws):     # the text are tried (the lexicon is long, the text short)
+        at.setdefault(w, []).append(i)
     for pw, role, phrase in phrases:
+        starts = at.get(pw[0])
+        if not starts:
+            continue
         n = len(pw)
-        for i in range(len(ws) - n + 1):
+        for i in starts:
             if ws[i:i + n] == pw and not any(taken[i:i + n]):
                 taken[i:i + n] = [True] * n
                 if role is not None:
@@ -94,15 +100,30 @@ def header_role(header: str, fuzzy: bool = False) -> tuple[str, str] | None:
 def _glued(ws: list[str]) -> list[tuple[int, str, str]]:
     """Phrases a PDF's narrow header cell glued into one word ("Chuyểnđến", "Tồnđầu kỳ"): a word
     that is, or starts or ends with, a phrase of two words or more written without its spaces."""
+    keys = _glued_keys()
+    longest = max((len(k) for k in keys), default=0)
     found = []
     for i, w in enumerate(ws):
-        for pw, role, phrase in _phrases():
-            key = "".join(pw)
-            if role is not None and len(pw) >= 2 and (w == key or (len(w) > len(key) and (
-                    w.startswith(key) or w.endswith(key)))):
-                found.append((i, role, phrase))
-                break
+        hits = [keys[w]] if w in keys else []
+        for n in range(1, min(len(w), longest + 1)):  # a phrase opening or closing the word
+            for part in (w[:n], w[-n:]):
+                if part in keys:
+                    hits.append(keys[part])
+        if hits:
+            _, role, phrase = min(hits)  # the first in the lexicon's order, as before
+            found.append((i, role, phrase))
     return found
+
+
+@lru_cache(maxsize=1)
+def _glued_keys() -> dict[str, tuple[int, str, str]]:
+    """A role phrase of two words or more written without its spaces → (its place in the
+    lexicon's order, role, phrase); the first place wins."""
+    keys: dict[str, tuple[int, str, str]] = {}
+    for k, (pw, role, phrase) in enumerate(_phrases()):
+        if role is not None and len(pw) >= 2:
+            keys.setdefault("".join(pw), (k, role, phrase))
+    return keys
 
 
 def mention_role(text: str, m: Mention, before: list[Mention],
