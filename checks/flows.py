@@ -54,10 +54,11 @@ def _roles_in(ws: list[str], phrases: list[_Phrase]) -> list[tuple[int, str, str
     at: dict[str, list[int]] = {}  # word → its positions: only phrases opening with a word of
     for i, w in enumerate(ws):     # the text are tried (the lexicon is long, the text short)
         at.setdefault(w, []).append(i)
-    for pw, role, phrase in phrases:
-        starts = at.get(pw[0])
-        if not starts:
-            continue
+    by_first = _by_first_word(id(phrases), phrases)
+    tried = sorted(k for w in at for k in by_first.get(w, ()))  # in the lexicon's order
+    for k in tried:
+        pw, role, phrase = phrases[k]
+        starts = at[pw[0]]
         n = len(pw)
         for i in starts:
             if ws[i:i + n] == pw and not any(taken[i:i + n]):
@@ -66,6 +67,19 @@ def _roles_in(ws: list[str], phrases: list[_Phrase]) -> list[tuple[int, str, str
                     found.append((i, role, phrase))
     found.sort()
     return found
+
+
+_FIRST_WORD: dict[int, dict[str, list[int]]] = {}
+
+
+def _by_first_word(key: int, phrases: list[_Phrase]) -> dict[str, list[int]]:
+    """First word → the places of the phrases opening with it (phrases lists are built once)."""
+    if key not in _FIRST_WORD:
+        idx: dict[str, list[int]] = {}
+        for k, (pw, _, _) in enumerate(phrases):
+            idx.setdefault(pw[0], []).append(k)
+        _FIRST_WORD[key] = idx
+    return _FIRST_WORD[key]
 
 
 def phrase_role(ws: list[str], nearest: str = "last", fuzzy: bool = False) -> tuple[str, str] | None:
