@@ -35,12 +35,19 @@ is doubtful: its severity is at most a warning, its Vietnamese message opens wit
 thể bị đọc sai: …", and run_checks lists it after the others. Below SILENT a flag on a scan is
 dropped (`audible`): a number read with a third of Tesseract's confidence ("68" for "8") is a
 guess, and a claim resting on a guess, even marked, only teaches reviewers to skip the queue.
+
+On an OCR'd source a numeric flag that one OCR slip in one of its readings would explain (a digit
+read as a look-alike, dropped or doubled, in a reading below misread.SURE; or, for a column total,
+a cell of a summed row read blank) is capped at MISREAD, so doubtful, its caveat naming the slip
+(evidence["misread"]); a swap of two adjacent digits or a round difference is the writer's and keeps
+it confident (checks.misread).
 """
 from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any
 
+from checks import misread
 from checks.messages import render
 from checks.text import fold
 from extractors.text.numbers import parse_number
@@ -58,6 +65,7 @@ GUESSED_UNIT_FACTOR = 0.85
 OCR_MALFORMED = 0.5  # an ill-formed number in OCR text: more likely misread than miswritten
 GRADE_CONFIDENCE = {Grade.GOOD: 0.9, Grade.FAIR: 0.7, Grade.POOR: 0.45}
 OCR_UNMEASURED = 0.8  # OCR without any measure of its words
+MISREAD = 0.5  # a flag one OCR slip in one of its readings would explain (checks.misread)
 
 ROLES = ("stated", "part", "compared", "absent")
 
@@ -90,9 +98,15 @@ def assess(flags: list[Flag], ctx: "Ctx") -> None:
         conf *= LEGACY_FACTOR.get(src.encoding, 1.0)
         if f.evidence.get("unit_match") == "guessed":
             conf *= GUESSED_UNIT_FACTOR
+        slip = misread.explain(f, ctx.report.tables) if src.ocr else None
+        if slip is not None:
+            f.evidence["misread"] = slip
+            conf = min(conf, MISREAD)
         f.confidence = round(max(0.0, min(1.0, conf)), 2)
         if f.confidence < THRESHOLD and weakest is not None and src.ocr:
             _mark_doubtful(f, weakest)
+        elif slip is not None and f.confidence < THRESHOLD:
+            _mark_doubtful(f, slip)
 
 
 def audible(flags: list[Flag], src: Source) -> list[Flag]:
@@ -108,6 +122,13 @@ def _mark_doubtful(f: Flag, weakest: dict[str, Any]) -> None:
     f.doubtful = True
     if f.severity == Severity.ERROR:
         f.severity = Severity.WARNING
+    slip = f.evidence.get("misread")
+    if slip is not None and (weakest is slip or weakest.get("confidence", 1.0) >= MISREAD):
+        vi, en = misread.CAVEAT_LOST if slip["kind"] == "lost" else misread.CAVEAT
+        args = {"raw": slip.get("raw") or "?", "as_": slip.get("as") or "?", "label": slip.get("label") or "?"}
+        f.message = f"{vi.format(**args)} {f.message}"
+        f.message_en = f"{en.format(**args)} {f.message_en}".strip()
+        return
     variant = weakest.get("caveat") or ("absent" if weakest.get("role") == "absent" else "default")
     vi, en = render("doubtful", variant, {"raw": weakest.get("raw") or "?",
                                           "previous": weakest.get("previous") or "?",

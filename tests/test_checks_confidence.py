@@ -151,3 +151,111 @@ def test_a_flag_resting_on_a_guess_is_not_raised_on_a_scan():
 def test_a_total_resting_on_a_cell_read_at_a_third_is_not_raised():
     rep = extract_report(_doc(low_cell=(1, 2, 2)))  # "135" read at 31%: a guess
     assert set(_totals(rep)) == {"t2"}
+
+
+# --- one OCR slip in one reading would explain the flag (checks.misread) ----------------------
+
+def _scan_table(rows, total, conf=None, ocr=True):
+    """A scanned (or typed) table of households whose cells carry an OCR confidence: 0.97 unless
+    conf[(row, col)] says otherwise (row len(rows) = the total row)."""
+    from models.report import Number
+    from extractors.text.numbers import parse_number
+    conf = conf or {}
+    allrows = rows + [total]
+    values = []
+    for r, row in enumerate(allrows):
+        vals = []
+        for c, raw in enumerate(row):
+            n = parse_number(raw) if c >= 2 else None
+            vals.append(None if n is None else Number(
+                raw=n.raw, value=n.value, confidence=conf.get((r, c), 0.97) if ocr else None))
+        values.append(vals)
+    t = TableRecord(id="t1", section="I", columns=["TT", "Thôn", "Số hộ", "Số khẩu"], rows=rows,
+                    total_row=total, values=values)
+    src = Source(path="x.pdf", sha256="0" * 64, format=Format.SCANNED_PDF if ocr else Format.PDF,
+                 size=1, ocr=ocr, ocr_confidence=95.0 if ocr else None)
+    return Report(source=src, tables=[t])
+
+
+ROWS = [["1", "Thôn Đông", "120", "480"], ["2", "Thôn Tây", "135", "520"], ["3", "Thôn Nam", "98", "390"]]
+
+
+def _total_flag(rep):
+    flags = [f for f in run_checks(rep, rules=["total_mismatch"], strict=True) if f.rule == "total_mismatch"]
+    assert len(flags) == 1, flags
+    return flags[0]
+
+
+def test_a_total_one_confusable_digit_would_explain_is_doubtful_on_a_scan():
+    """Rows 120 + 135 + 98 = 353, the total read "358" at 80%: a 3 read as an 8 explains it."""
+    from checks.confidence import MISREAD
+    f = _total_flag(_scan_table(ROWS, ["", "Cộng", "358", "1.390"], conf={(3, 2): 0.8}))
+    assert f.doubtful and f.confidence == pytest.approx(MISREAD) and f.severity != Severity.ERROR
+    assert f.evidence["misread"] == {"kind": "confused", "role": "stated", "raw": "358", "as": "353"}
+    assert f.message.startswith("Bản quét có thể bị đọc sai: chỉ cần một chữ số của «358»")
+    assert "«353»" in f.message and "one misread digit" in f.message_en
+
+
+def test_a_reading_read_with_very_high_confidence_keeps_the_flag():
+    f = _total_flag(_scan_table(ROWS, ["", "Cộng", "358", "1.390"], conf={(3, 2): 0.97}))
+    assert not f.doubtful and f.confidence == pytest.approx(0.97) and "misread" not in f.evidence
+
+
+def test_a_part_one_confusable_digit_would_explain_makes_the_total_doubtful():
+    """"98" read at 70% (two of three readings agreeing): were it "93", the rows would give 348."""
+    f = _total_flag(_scan_table(ROWS, ["", "Cộng", "348", "1.390"], conf={(2, 2): 0.7}))
+    assert f.doubtful and f.evidence["misread"]["raw"] == "98" and f.evidence["misread"]["as"] == "93"
+
+
+def test_digits_swapped_or_a_round_difference_is_the_writers_slip_and_stays_confident():
+    swapped = _total_flag(_scan_table(ROWS, ["", "Cộng", "335", "1.390"], conf={(3, 2): 0.8}))
+    assert not swapped.doubtful and swapped.confidence == pytest.approx(0.8)
+    off_by_100 = _total_flag(_scan_table(ROWS, ["", "Cộng", "453", "1.390"], conf={(3, 2): 0.8}))
+    assert not off_by_100.doubtful
+    from checks.misread import explain, writers_slip
+    assert writers_slip("146.475", 164475) and writers_slip("1.245", 1345) and writers_slip("60,7", 50.7)
+    assert not writers_slip("358", 353) and not writers_slip("18", 16)
+    # "60,7" could be a 5 read as a 6, and "10" a 19 (0/9): a round difference and a swap win
+    f = Flag(rule="balance_mismatch", severity=Severity.ERROR, message="m", stated="60,7", computed=50.7,
+             evidence={"readings": [{"role": "stated", "raw": "60,7", "confidence": 0.8}]})
+    assert explain(f) is None
+    g = Flag(rule="total_mismatch", severity=Severity.ERROR, message="m", stated="89", computed=98,
+             evidence={"readings": [{"role": "stated", "raw": "89", "confidence": 0.97},
+                                    {"role": "part", "raw": "88", "confidence": 0.97},
+                                    {"role": "part", "raw": "10", "confidence": 0.8}]})
+    assert explain(g) is None
+    g.stated = "107"  # not a swap any more: "10" may be a misread "19"
+    assert explain(g) == {"kind": "confused", "role": "part", "raw": "10", "as": "19"}
+
+
+def test_a_dropped_or_doubled_digit_explains_too_and_ratios_are_recomputed():
+    from checks.misread import explain
+    f = Flag(rule="prose_table_mismatch", severity=Severity.WARNING, message="m", stated="1.245",
+             table_value=12245, evidence={"readings": [{"role": "stated", "raw": "1.245", "confidence": 0.9},
+                                                       {"role": "compared", "raw": "12.245", "confidence": 0.97}]})
+    assert explain(f)["kind"] == "dropped"
+    f.stated, f.table_value = "12.2245", 12245  # not a number: nothing to test
+    assert explain(f) is None
+    # "đạt 96,5%" of 193 against 200, the 200 read "260" (a 0 read as a 6): 74,2% by the readings
+    r = Flag(rule="ratio_mismatch", severity=Severity.WARNING, message="m", stated="96,5%", computed=74.2,
+             evidence={"ratio": 100 * 193 / 260, "rounding_unit": 0.1, "readings": [
+                 {"role": "stated", "raw": "96,5", "confidence": 0.97},
+                 {"role": "part", "raw": "193", "confidence": 0.97},
+                 {"role": "part", "raw": "260", "confidence": 0.9}]})
+    assert explain(r) == {"kind": "confused", "role": "part", "raw": "260", "as": "200"}
+    r.evidence["readings"][2]["confidence"] = 0.97
+    assert explain(r) is None
+
+
+def test_a_total_short_by_a_cell_the_scan_read_blank_is_doubtful():
+    rows = [["1", "Thôn Đông", "120", "480"], ["2", "Thôn Tây", "", "520"], ["3", "Thôn Nam", "98", "390"]]
+    f = _total_flag(_scan_table(rows, ["", "Cộng", "353", "1.390"]))
+    assert f.doubtful and f.evidence["misread"]["kind"] == "lost" and f.evidence["misread"]["label"] == "Thôn Tây"
+    assert f.message.startswith("Bản quét có thể bị đọc sai: ô của dòng «Thôn Tây»")
+
+
+def test_text_sources_are_not_second_guessed():
+    f = _total_flag(_scan_table(ROWS, ["", "Cộng", "358", "1.390"], ocr=False))
+    assert not f.doubtful and f.confidence == 1.0 and "misread" not in f.evidence
+    rows = [["1", "Thôn Đông", "120", "480"], ["2", "Thôn Tây", "", "520"], ["3", "Thôn Nam", "98", "390"]]
+    assert not _total_flag(_scan_table(rows, ["", "Cộng", "353", "1.390"], ocr=False)).doubtful
