@@ -99,8 +99,8 @@ def test_a_document_past_its_time_limit_is_stopped_and_quarantined(prefect_api, 
 
     src = tmp_path / "in"
     copy_files([GOOD], src)
-    with pikepdf.new() as pdf:  # 12 scanned pages: ≥ 40 s of OCR on any machine, over the limit
-        for name in ("duc-chinh-2020-h1.scan.pdf", "mao-khe-2021-chi-thi-04.scan.pdf"):
+    with pikepdf.new() as pdf:  # 36 scanned pages: ≥ 60 s of OCR on two workers, over the limit
+        for name in ("duc-chinh-2020-h1.scan.pdf", "mao-khe-2021-chi-thi-04.scan.pdf") * 3:
             with pikepdf.open(DOCS / name) as part:
                 pdf.pages.extend(part.pages)
         pdf.save(src / "long.scan.pdf")
