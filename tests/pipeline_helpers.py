@@ -282,6 +282,10 @@ class TcpProxy:
                 client.close()
                 continue
             with self._lock:
+                if self._listener is not lst:  # went down while this one was connecting
+                    client.close()
+                    upstream.close()
+                    return
                 self._socks += [client, upstream]
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
