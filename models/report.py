@@ -33,6 +33,7 @@ class Metadata(_Rec):
     period: Period = Field(default_factory=Period)
     signer: str | None = None
     signer_title: str | None = None
+    dated_line: bool = False  # a place-and-date line was seen, its date readable or not
 
 
 class Section(_Rec):

@@ -445,11 +445,14 @@ def test_fields_written_in_by_hand_on_a_signed_scan_are_not_missing():
     """Quảng Ngãi People's Committee (signed scans): "Quảng Ngãi, ngày __ tháng 01 năm 2025" with
     the day written in, "Số: __/CT-UBND" with the numeral written in, "PHÓ CHỦ TỊCH" with the
     name under the seal: each line was read, only the handwriting was not."""
-    md = Metadata(document_type="chỉ thị", place="Quảng Ngãi", signer_title="Phó Chủ tịch")
+    md = Metadata(document_type="chỉ thị", place="Quảng Ngãi", signer_title="Phó Chủ tịch",
+                  dated_line=True)
     assert run(["missing_metadata"], metadata=md, ocr=True) == []
     # the same absences in a Word file are omissions
     assert sorted(f.evidence["field"] for f in run(["missing_metadata"], metadata=md)) == [
         "date", "report_number", "signer"]
-    # a scan without any place-and-date line still says so, as a doubtful reading
-    fs = run(["missing_metadata"], metadata=Metadata(document_type="báo cáo", signer="Văn Tuấn"), ocr=True)
+    # a scan without any place-and-date line still says so, as a doubtful reading, even when a
+    # place was inferred from the issuer's name
+    fs = run(["missing_metadata"], metadata=Metadata(document_type="báo cáo", signer="Văn Tuấn",
+                                                      place="Đức Chính"), ocr=True)
     assert [(f.evidence["field"], f.doubtful) for f in fs] == [("date", True), ("report_number", True)]

@@ -242,3 +242,11 @@ def test_real_pdf_term_report_metadata(read):
     assert (md.period.start, md.period.end) == ("2019-01-01", "2025-12-31")  # nhiệm kỳ IV (2019-2025)
     assert md.signer is None and md.signer_title == "Chủ tịch"
     assert md.issuer.casefold() == "hiệp hội doanh nghiệp tỉnh bình thuận"
+
+
+def test_a_place_and_date_line_is_noted_even_when_its_date_is_unreadable(extract):
+    """Metadata.dated_line: the line was there (Mạo Khê's header) or not (Đức Chính's report has
+    none: its place is only inferred from the issuer's name)."""
+    assert extract(DOCS / "mao-khe-2021-chi-thi-04.docx").metadata.dated_line
+    rep = extract(DOCS / "duc-chinh-2020-h1.docx")
+    assert rep.metadata.place == "Đức Chính" and not rep.metadata.dated_line

@@ -45,12 +45,12 @@ def applies(md: Metadata) -> bool:
 
 def _unread_on_a_scan(md: Metadata, name: str) -> bool:
     """On a scan, a field whose line was read without it is filled in by hand or under a seal,
-    not missing: a place-and-date line read with its place ("Quảng Ngãi, ngày __ tháng 01 năm
-    2025") has its day written in; a number left out of a header whose place line was read was
+    not missing: a place-and-date line read without its date ("Quảng Ngãi, ngày __ tháng 01 năm
+    2025") has its day written in (a place only inferred from the issuer's name is no such line); a number left out of a header whose place line was read was
     written in too; a signature title read without a name has the name under the seal or the
     signature. (On 27 signed scans of real offices every such flag was wrong.)"""
     if name == "date" or name == "report_number":
-        return bool((md.place or "").strip())
+        return md.dated_line
     if name == "signer":
         return bool((md.signer_title or "").strip())
     return False

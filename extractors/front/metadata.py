@@ -102,13 +102,14 @@ def extract_metadata(doc: Document, outline: Outline) -> Metadata:
     sig = read_signature(closing)
 
     place = date = None
+    dated_line = header.place_date is not None
     if header.place_date:
         place, date = header.place_date.place, header.place_date.date
     else:  # some offices write the place and date above the signature
         for ln in closing:
             pd = find_place_date(ln.text)
             if pd:
-                place, date = pd.place, pd.date
+                place, date, dated_line = pd.place, pd.date, True
                 break
     if place and is_upper_text(place, 2):
         place = title_case(place)
@@ -125,4 +126,5 @@ def extract_metadata(doc: Document, outline: Outline) -> Metadata:
         period=_period(front, doc, outline, date),
         signer=sig.signer,
         signer_title=sig.title,
+        dated_line=dated_line,
     )
