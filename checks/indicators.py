@@ -58,6 +58,22 @@ def column_unit(t: TableView, c: int, table_unit: str | None) -> str | None:
     return table_unit
 
 
+def column_kind(t: TableView, c: int, table_unit: str | None = None) -> str | None:
+    """What a column counts when its header or the table says: a unit in brackets ("(người)") or
+    the table's "Đơn vị tính", else the counted noun the header starts with ("Số khẩu đầu kỳ",
+    "Học sinh đầu năm"); None for a period or when nothing says."""
+    u = column_unit(t, c, table_unit)
+    if u:
+        return unit_head(u.split())[1]
+    ws = words(t.columns[c].leaf)
+    if ws[:2] == ["tổng", "số"]:
+        ws = ws[2:]
+    elif ws[:1] == ["số"]:
+        ws = ws[1:]
+    kind = unit_head(ws)[1]
+    return None if kind == "time" else kind
+
+
 def unit_names(m: Mention, unit: str | None) -> bool:
     """The mention is written in the unit ("38.670 triệu đồng" in a table in "triệu đồng")."""
     if not unit or not m.unit or m.percent:

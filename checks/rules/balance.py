@@ -34,14 +34,14 @@ from dataclasses import dataclass, field
 
 from checks.confidence import cell_reading, prose_reading
 from checks.context import Ctx, Sentence
-from checks.indicators import column_unit
+from checks.indicators import column_kind
 from checks.flows import FLOWS, header_role, mention_role, roles_in
 from checks.lexicon import APPROX, ESTIMATE, WHOLE_LEAVES
 from checks.registry import make_flag, rule
 from checks.rules.counts import listings
 from checks.rules.totals import as_number
 from checks.tables_view import TableView
-from checks.text import Mention, mentions, split_sentences, unit_head, words
+from checks.text import Mention, mentions, split_sentences, words
 from extractors.text.numbers import format_vn
 from models.report import Severity
 
@@ -184,24 +184,9 @@ def _segments(t: TableView, roles: dict[int, tuple[str, str] | None]) -> list[li
     return [s for s in out if {"in", "out"} <= {x for _, x in s}]  # both: a partial one may omit flows
 
 
-def _header_kind(t: TableView, c: int) -> str | None:
-    """The kind of thing a column counts, when its header says: a unit in brackets ("(người)"),
-    or the counted noun the header starts with ("Số khẩu đầu kỳ", "Hội viên cuối năm")."""
-    u = column_unit(t, c, None)
-    if u:
-        return unit_head(u.split())[1]
-    ws = words(t.columns[c].leaf)
-    if ws[:2] == ["tổng", "số"]:
-        ws = ws[2:]
-    elif ws[:1] == ["số"]:
-        ws = ws[1:]
-    kind = unit_head(ws)[1]
-    return None if kind == "time" else kind
-
-
 def _same_unit(t: TableView, cols: list[int]) -> bool:
     """At most one kind of thing among the columns' headers."""
-    return len({k for c in cols if (k := _header_kind(t, c)) is not None}) <= 1
+    return len({k for c in cols if (k := column_kind(t, c)) is not None}) <= 1
 
 
 def _cell_value(t: TableView, r: int, c: int, flow: bool, ocr: bool = False) -> float | None | bool:

@@ -39,11 +39,11 @@ from checks.context import Ctx
 from checks.continuation import continued_sums, parts_before
 from checks.confidence import cell_reading, prose_reading
 from checks.flows import FLOWS, header_role
-from checks.indicators import clause_words, column_unit, row_matches, unit_names
-from checks.lexicon import ESTIMATE
+from checks.indicators import clause_words, column_kind, column_unit, row_matches, unit_names
+from checks.lexicon import COUNT_KINDS, ESTIMATE
 from checks.matching import best_columns, near_miss, row_named, typo_close
 from checks.registry import make_flag, rule
-from checks.text import bare, has_phrase, unit_head, words
+from checks.text import bare, has_phrase, words
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -270,18 +270,7 @@ def _by_header(ctx: Ctx, t, s, m):
     role = header_role(t.columns[c].header)
     if any(m.before.endswith(w) for w in _CHANGE) and (role is None or role[0] not in FLOWS):
         return None  # "tăng 12 hộ" is a change; the column counts a stock
-    total = t.effective(t.T, c)
-    if total is None or not total_stands(t, c, total, ctx.tables):
-        return None
-    if abs(m.value - total) < 1e-9 or _in_column(t, c, m.value):
-        return None
-    how = typo_close(m, total)
-    if how is None:
-        return None
-    f = _flag(ctx, t, t.T, c, s, m, total, how)
-    f.evidence["unit_match"] = "guessed"
-    f.evidence["matched_by"] = "header words"
-    return f
+    return _guessed_total(ctx, t, c, s, m, "header words")
 
 
 def _by_sibling_total(ctx: Ctx, t, s, m):
@@ -291,8 +280,6 @@ def _by_sibling_total(ctx: Ctx, t, s, m):
     other column that counts things — whatever words the sentence uses for them ("trường hợp"
     for the header's "Số vụ"). Only for a table in the sentence's branch of the outline, against
     a total its rows confirm: the unit match is a guess."""
-    from checks.lexicon import COUNT_KINDS
-
     if t.T is None or m.kind not in COUNT_KINDS or not _near(s.section, t.rec.section):
         return None
     cols = value_columns(t)
@@ -308,6 +295,12 @@ def _by_sibling_total(ctx: Ctx, t, s, m):
     if len(counts) != 1:
         return None
     c = counts[0]
+    return _guessed_total(ctx, t, c, s, m, "another total quoted in the sentence")
+
+
+def _guessed_total(ctx: Ctx, t, c: int, s, m, matched_by: str):
+    """The flag for a number matched to column c's total by a guess (`matched_by`): only against a
+    total its rows confirm, for a typo-close number that the column does not hold anyway."""
     total = t.effective(t.T, c)
     if total is None or not total_stands(t, c, total, ctx.tables):
         return None
@@ -318,7 +311,7 @@ def _by_sibling_total(ctx: Ctx, t, s, m):
         return None
     f = _flag(ctx, t, t.T, c, s, m, total, how)
     f.evidence["unit_match"] = "guessed"
-    f.evidence["matched_by"] = "another total quoted in the sentence"
+    f.evidence["matched_by"] = matched_by
     return f
 
 
@@ -345,18 +338,7 @@ def _tol(t, c: int) -> float:
 
 
 def _column_kind(ctx: Ctx, t, c: int) -> str | None:
-    """What a column counts when its header or the table says: a unit in brackets or the
-    table's "Đơn vị tính", else the counted noun the header starts with ("Học sinh đầu năm")."""
-    u = column_unit(t, c, ctx.table_units.get(t.id))
-    if u:
-        return unit_head(u.split())[1]
-    ws = words(t.columns[c].leaf)
-    if ws[:2] == ["tổng", "số"]:
-        ws = ws[2:]
-    elif ws[:1] == ["số"]:
-        ws = ws[1:]
-    kind = unit_head(ws)[1]
-    return None if kind == "time" else kind
+    return column_kind(t, c, ctx.table_units.get(t.id))
 
 
 def _in_column(t, c: int, value: float) -> bool:

@@ -182,13 +182,18 @@ def carry_over_decisions(session: Session, old: DocumentVersion, new: DocumentVe
         nf.status = "needs-review" if changes else of.status
         nf.reopen_reason = "; ".join(changes) if changes else of.reopen_reason
         nf.carried_from_flag_id = of.id
-        for d in of.decisions:
-            nf.decisions.append(ReviewDecision(
-                action=d.action, original_value=d.original_value, corrected_value=d.corrected_value,
-                reason=d.reason, reviewer=d.reviewer, user_id=d.user_id, created_at=d.created_at,
-                carried_from_id=d.id))
-            copied += 1
+        copied += _copy_decisions(of, nf)
     return copied
+
+
+def _copy_decisions(src: FlagRow, dst: FlagRow) -> int:
+    """src's decisions appended to dst's, each remembering the one it copies; how many."""
+    for d in src.decisions:
+        dst.decisions.append(ReviewDecision(
+            action=d.action, original_value=d.original_value, corrected_value=d.corrected_value,
+            reason=d.reason, reviewer=d.reviewer, user_id=d.user_id, created_at=d.created_at,
+            carried_from_id=d.id))
+    return len(src.decisions)
 
 
 def adopt_twin_decisions(session: Session, new: DocumentVersion) -> int:
@@ -206,12 +211,7 @@ def adopt_twin_decisions(session: Session, new: DocumentVersion) -> int:
         if nf is None or not twin.decisions or nf.decisions:
             continue
         nf.status = twin.status
-        for d in twin.decisions:
-            nf.decisions.append(ReviewDecision(
-                action=d.action, original_value=d.original_value, corrected_value=d.corrected_value,
-                reason=d.reason, reviewer=d.reviewer, user_id=d.user_id, created_at=d.created_at,
-                carried_from_id=d.id))
-            copied += 1
+        copied += _copy_decisions(twin, nf)
     return copied
 
 

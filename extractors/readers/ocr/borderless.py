@@ -30,7 +30,7 @@ import numpy as np
 
 from extractors.readers.ocr.engine import Word
 from extractors.readers.ocr.layout import Grid
-from extractors.readers.ocr.lines import line_pieces, visual_rows
+from extractors.readers.ocr.lines import WordsBox, line_pieces, visual_rows
 from extractors.readers.ocr.rulings import Segment
 
 CHUNK_GAP = 0.8  # a gap wider than this many word heights separates two cells' text
@@ -78,27 +78,11 @@ class Chunk:
 
 
 @dataclass
-class Line:
+class Line(WordsBox):
     """A visual line of the page: its words (letters or digits only) cut into chunks."""
 
     words: list[Word]
     chunks: list[Chunk] = field(default_factory=list)
-
-    @property
-    def top(self) -> float:
-        return min(w.box[1] for w in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(w.box[3] for w in self.words)
-
-    @property
-    def x0(self) -> float:
-        return min(w.box[0] for w in self.words)
-
-    @property
-    def x1(self) -> float:
-        return max(w.box[2] for w in self.words)
 
     @property
     def text(self) -> str:

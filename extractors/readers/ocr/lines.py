@@ -30,17 +30,8 @@ END = re.compile(r"[.:;!?…)\"”»]$")
 
 # -- lines ---------------------------------------------------------------------------------
 
-@dataclass
-class Piece:
-    """Words of one OCR line between wide gaps."""
-
-    page: int
-    words: list[Word]
-    text: str = ""
-
-    def __post_init__(self) -> None:
-        self.words.sort(key=lambda w: w.box[0])
-        self.text = line_text([w.text for w in self.words])
+class WordsBox:
+    """The box of a group of OCR words (`self.words`), in page pixels."""
 
     @property
     def x0(self) -> float:
@@ -57,6 +48,20 @@ class Piece:
     @property
     def bottom(self) -> float:
         return max(w.box[3] for w in self.words)
+
+
+@dataclass
+class Piece(WordsBox):
+    """Words of one OCR line between wide gaps."""
+
+    page: int
+    words: list[Word]
+    text: str = ""
+
+    def __post_init__(self) -> None:
+        self.words.sort(key=lambda w: w.box[0])
+        self.text = line_text([w.text for w in self.words])
+
 
     @property
     def height(self) -> float:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from extractors.readers.ocr.rulings import row_runs
+
 
 def levels(gray: np.ndarray) -> tuple[float, float] | None:
     """The grey of the paper and of the ink (the darkest twentieth of what is darker than the
@@ -128,12 +130,7 @@ def banding(gray: np.ndarray) -> float:
 
 def _long_runs(mask: np.ndarray, length: int) -> np.ndarray:
     """The pixels of horizontal runs of ink at least `length` long (a ruling, not text)."""
-    h, w = mask.shape
-    padded = np.zeros((h, w + 2), dtype=np.int8)
-    padded[:, 1:-1] = mask
-    d = np.diff(padded, axis=1)
-    rs, xs = np.nonzero(d == 1)
-    _, xe = np.nonzero(d == -1)
+    rs, xs, xe = row_runs(mask)
     out = np.zeros(mask.shape, dtype=bool)
     keep = (xe - xs) >= length
     for r, a, b in zip(rs[keep].tolist(), xs[keep].tolist(), xe[keep].tolist()):

@@ -46,15 +46,21 @@ def dark_mask(gray: np.ndarray) -> np.ndarray:
 
 # -- run lengths ---------------------------------------------------------------------------
 
-def _row_runs(mask: np.ndarray, max_gap: int) -> tuple[np.ndarray, ...]:
-    """Horizontal runs of True per row, runs closer than `max_gap` joined: (row, start, end, ink)
-    where `ink` counts the True pixels inside the joined run."""
+def row_runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every horizontal run of True in a boolean image: (row, start, end) arrays, end exclusive."""
     h, w = mask.shape
     padded = np.zeros((h, w + 2), dtype=np.int8)
     padded[:, 1:-1] = mask
     d = np.diff(padded, axis=1)
     rs, xs = np.nonzero(d == 1)
     _, xe = np.nonzero(d == -1)
+    return rs, xs, xe
+
+
+def _row_runs(mask: np.ndarray, max_gap: int) -> tuple[np.ndarray, ...]:
+    """Horizontal runs of True per row, runs closer than `max_gap` joined: (row, start, end, ink)
+    where `ink` counts the True pixels inside the joined run."""
+    rs, xs, xe = row_runs(mask)
     if rs.size == 0:
         e = np.array([], dtype=np.int64)
         return e, e, e, e
