@@ -91,13 +91,17 @@ def test_a_served_deployment_fires_on_schedule_and_loads_the_files(prefect_api, 
             assert time.monotonic() < deadline, "no scheduled run completed; " + \
                 (tmp_path / "serve.log").read_text(errors="replace")[-3000:]
             time.sleep(1)
+        # the run's record is written just before the flow returns: let Prefect receive its
+        # final state before serve is stopped (a SIGTERM in between would mark it crashed)
+        _, flow_run_id, summary = runs[0]
+        while (fr := _flow_run(prefect_api, flow_run_id))["state_type"] in ("PENDING", "RUNNING") \
+                and time.monotonic() < deadline:
+            time.sleep(0.5)
     finally:
         stop_seconds = _stop(proc)
         log.close()
-    _, flow_run_id, summary = runs[0]
     assert (summary["found"], summary["new"], summary["failed"]) == (2, 2, 0)
     assert assert_complete(db) == {str(f.resolve()): 1 for f in files}
-    fr = _flow_run(prefect_api, flow_run_id)
     assert fr["state_type"] == "COMPLETED" and fr["deployment_id"], fr
     expected, started = _when(fr["expected_start_time"]), _when(fr["start_time"])
     assert expected.second == 0 and expected.microsecond == 0  # a cron tick, not a manual run
