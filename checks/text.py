@@ -193,6 +193,15 @@ def _qualifier(before: str) -> str | None:
     return None
 
 
+_BOUND_AFTER = ("trở lên", "trở xuống")
+
+
+def _bound_after(tail: str) -> str | None:
+    """A bound written after the unit ("từ 880 triệu đồng trở lên"): the number is a floor or a
+    ceiling, not an amount."""
+    return next((b for b in _BOUND_AFTER if tail.startswith(b)), None)
+
+
 def _is_label(before: str) -> bool:
     b = " " + before
     if any(b.endswith(" " + w) for w in NOT_LABEL_COMPOUNDS):
@@ -304,8 +313,8 @@ def _mentions(sentence: str) -> list[Mention]:
                     break
         out.append(Mention(raw=raw, value=val, start=a, end=b, malformed=num.malformed,
                            suggestion=num.suggestion, unit=" ".join(units), head=head, kind=kind,
-                           qualifier=_qualifier(before), before=before, tail=tail, scale=scale,
-                           end_unit=uend))
+                           qualifier=_qualifier(before) or _bound_after(tail), before=before, tail=tail,
+                           scale=scale, end_unit=uend))
     return out
 
 

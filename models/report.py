@@ -34,6 +34,7 @@ class Metadata(_Rec):
     signer: str | None = None
     signer_title: str | None = None
     dated_line: bool = False  # a place-and-date line was seen, its date readable or not
+    issued_with: str | None = None  # "(Ban hành kèm theo Quyết định số 506/QĐ-ĐHNT …)": the parent document
 
 
 class Section(_Rec):

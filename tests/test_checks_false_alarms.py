@@ -268,6 +268,27 @@ def test_documents_that_carry_no_number_of_their_own():
         assert run(["missing_metadata"], metadata=md) == []
 
 
+def test_a_document_issued_with_another_takes_its_number_and_date():
+    """Nha Trang University: "HƯỚNG DẪN … (Ban hành kèm theo Quyết định số: 506/QĐ-ĐHNT, ngày
+    16 tháng 5 năm 2019 của Hiệu trưởng …)" has no number or date of its own."""
+    md = Metadata(document_type="hướng dẫn", issued_with="Quyết định số: 506/QĐ-ĐHNT, ngày 16 tháng 5 năm 2019")
+    assert run(["missing_metadata"], metadata=md) == []
+
+
+def test_issued_with_is_read_from_the_lines_under_the_title():
+    from extractors.front.metadata import extract_metadata
+    from extractors.sections.segment import segment
+    from models.document import Document
+
+    lines = ["HƯỚNG DẪN", "Thực hiện công tác tốt nghiệp trình độ đại học hệ chính quy",
+             "(Ban hành kèm theo Quyết định số: 506 /QĐ-ĐHNT, ngày 16 tháng 5 năm 2019",
+             "của Hiệu trưởng Trường Đại học Nha Trang)", "I. Các hình thức tốt nghiệp:",
+             "Đầu mỗi học kỳ, khoa hướng dẫn sinh viên chọn một trong bốn hình thức tốt nghiệp."]
+    doc = Document(source=_src(), blocks=[Paragraph(text=t, runs=[Run(text=t)]) for t in lines])
+    md = extract_metadata(doc, segment(doc))
+    assert md.issued_with.startswith("Quyết định số: 506 /QĐ-ĐHNT, ngày 16 tháng 5 năm 2019")
+
+
 def test_a_field_missing_from_a_scan_is_doubtful():
     """Hà Nội storm committee (scan): the handwritten number "107" is no text to OCR."""
     md = Metadata(document_type="báo cáo", date="2020-08-02", signer="Văn Tuấn")

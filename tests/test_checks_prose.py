@@ -156,6 +156,11 @@ def test_prose_table_mismatch_found(text, stated, table_value, row):
     # a change, an approximation
     ("So với cùng kỳ tăng 1.245 lượt người.", people_table()),
     ("Thu hút khoảng 1.245 lượt người tham gia.", people_table()),
+    # a bound: a target "from … up" (a cooperative's plan: "lợi nhuận từ 880 triệu đồng trở lên")
+    ("Năm tới phấn đấu thu hút từ 1.245 lượt người trở lên.", people_table()),
+    # the row's name belongs to the nearer number: 601 counts those certified, not the row's people
+    ("Hội nghị tuyên truyền pháp luật có 600 lượt người tham gia; qua sát hạch, có 601 lượt người "
+     "được cấp giấy chứng nhận.", people_table()),
     # the table's total is malformed; the prose agrees with its rows
     ("Các hoạt động đã thu hút 1.254 lượt người tham gia.", people_table(total="1.25")),
 ])
@@ -942,3 +947,16 @@ def test_count_mismatch_breakdown_announced_in_the_next_sentence():
 ])
 def test_count_mismatch_breakdown_announced_in_the_next_sentence_not_raised(text):
     assert flags("count_mismatch", text) == []
+
+
+def test_an_amount_with_a_four_digit_group_is_malformed_and_doubtful_on_a_scan():
+    """A cooperative's assets "4.2150 triệu đồng": no reading is likelier than another; in a scan
+    a lost decimal comma ("4.215,0") reads alike, so the flag is doubtful there."""
+    text = "Giá trị tài sản cố định của Hợp tác xã là 4.2150 triệu đồng."
+    fs = flags("malformed_number", text)
+    assert [(f.stated, f.doubtful) for f in fs] == [("4.2150", False)]
+    rep = report(text)
+    rep.source = Source(path="x.pdf", sha256="0" * 64, format=Format.SCANNED_PDF, size=0, ocr=True)
+    fs = run_checks(rep, rules=["malformed_number"], strict=True)
+    assert [(f.stated, f.doubtful) for f in fs] == [("4.2150", True)]
+    assert fs[0].message.startswith("Bản quét có thể bị đọc sai")

@@ -6,7 +6,8 @@ likeliest reading. A column that writes all its decimals with "." ("8.00", "7.50
 style, not a typo, and is not flagged cell by cell. In prose only counts are flagged ("8.28
 lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style decimal, not an error.
 An amount with a group of four digits or more after a point ("4.2150 triệu đồng") is flagged
-without a suggestion: no reading of it is likelier than another. In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
+without a suggestion: no reading of it is likelier than another (in a scan as a doubtful reading:
+a lost decimal comma reads alike). In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
 comma read as a point) are not flagged; the others are, as doubtful readings (checks.confidence).
 Nor is a number a PDF text layer spaced out ("5 .681.828").
 """
@@ -41,8 +42,10 @@ def malformed_number(ctx: Ctx):
                     yield _cell_flag(t, r, c)
     for s in ctx.sentences:
         for m in s.mentions:
-            if m.malformed and not m.percent and m.kind == "money" and not ocr \
+            if m.malformed and not m.percent and m.kind == "money" \
                     and (g := _LONG_GROUP.fullmatch(m.raw.strip())):
+                # in a scan, a comma OCR lost ("4.215,0") reads alike: the flag is then doubtful
+                # (checks.confidence caps a malformed OCR reading at OCR_MALFORMED)
                 yield _long_group_flag(ctx, s, m, g.group(1))
                 continue
             if not m.malformed or m.percent or m.kind not in COUNT_KINDS or m.suggestion is None:

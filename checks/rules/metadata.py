@@ -7,7 +7,8 @@ Only an absence the document itself shows is flagged, not one the reading may ha
 - the document's kind must be known (Metadata.document_type): a header the extractor could not
   read, a list, a form or an appendix says nothing about what it should carry;
 - kinds that carry no number or date of their own (a regulation issued with a decision, a
-  conference paper, a list) are left alone;
+  conference paper, a list) are left alone, and so is any document that says it is issued
+  with another ("Ban hành kèm theo Quyết định số …": Metadata.issued_with);
 - a copy taken before issuance shows a placeholder number ("Số: /BC-UBND", "Số:……../BC-K4"):
   its number, date and signature come with issuance, so their absence is not an omission;
 - on a scan, a field whose line was read without it (a place without its date, a signature
@@ -65,8 +66,8 @@ def placeholder_number(number: str | None) -> bool:
 @rule("missing_metadata", Severity.WARNING, "Thiếu thông tin văn bản", "Missing date, signer or number")
 def missing_metadata(ctx: Ctx):
     md = ctx.report.metadata
-    if not applies(md) or placeholder_number(md.report_number):
-        return
+    if not applies(md) or placeholder_number(md.report_number) or md.issued_with:
+        return  # an attachment's number and date are its parent's (Metadata.issued_with)
     ocr = ctx.report.source.ocr
     for name, sev in FIELDS.items():
         if ocr and _unread_on_a_scan(md, name):

@@ -43,7 +43,7 @@ from checks.indicators import clause_words, column_kind, column_unit, row_matche
 from checks.lexicon import COUNT_KINDS, ESTIMATE
 from checks.matching import best_columns, near_miss, row_named, typo_close
 from checks.registry import make_flag, rule
-from checks.text import bare, has_phrase, words
+from checks.text import bare, fold, has_phrase, words
 from checks.rules.totals import as_number
 from models.report import Severity
 
@@ -362,12 +362,25 @@ def _compare(ctx: Ctx, t, c: int, s, m, total: bool = True):
         if v is not None and row_named(t, r, s.folded):
             if abs(v - m.value) < 1e-6:
                 return None
+            if _name_taken(t, r, s, m):
+                continue
             values.append((r, v))
     for r, v in values:
         how = typo_close(m, v)
         if how is not None:
             return _flag(ctx, t, r, c, s, m, v, how)
     return None
+
+
+def _name_taken(t, r: int, s, m) -> bool:
+    """The row's name stands before the number, but another number with the same unit stands
+    between them: the name is that number's ("Khối 9 có 140 học sinh cuối năm; … có 141 học sinh
+    được công nhận tốt nghiệp": 141 counts graduates, not Khối 9's pupils)."""
+    lab = fold(t.label(r)).strip(" -+*•:.")
+    at = s.folded.find(lab) if lab else -1
+    if at < 0 or at > m.start:
+        return False
+    return any(x is not m and x.head == m.head and at < x.start < m.start for x in s.mentions)
 
 
 def _flag(ctx: Ctx, t, r: int, c: int, s, m, v: float, how: str):

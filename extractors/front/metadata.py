@@ -93,6 +93,22 @@ def _period(front: Front, doc: Document, outline: Outline, date: str | None) -> 
     return Period(label=found.label, start=found.first, end=found.last)
 
 
+_ISSUED_WITH = re.compile(r"\(\s*(?:được\s+)?(?:ban\s+hành\s+)?kèm\s+theo\s+(?P<doc>(?:quyết\s+định|công\s+văn|"
+                          r"kế\s+hoạch|thông\s+tư|nghị\s+quyết|chỉ\s+thị|tờ\s+trình|văn\s+bản)\s*(?:số)?\s*:?\s*"
+                          r"[^()]*?\d[^()]*)\)", re.I)
+
+
+def issued_with(front: Front, doc: Document, body_start: int) -> str | None:
+    """The parent document a guide, a rule or an annex is issued with ("(Ban hành kèm theo
+    Quyết định số: 506/QĐ-ĐHNT, ngày 16 tháng 5 năm 2019 của Hiệu trưởng …)", under the title):
+    its number and date are the attachment's own identity."""
+    start = front.type_block + 1 if front.type_block is not None else front.end
+    lines = list(front.notes) + list(front.title_lines)
+    lines += [squash(b.full_text) for b in doc.blocks[start:min(body_start, start + 6)] if isinstance(b, Paragraph)]
+    m = _ISSUED_WITH.search(squash(" ".join(lines)))
+    return squash(m.group("doc")).rstrip(" .;,") if m else None
+
+
 def extract_metadata(doc: Document, outline: Outline) -> Metadata:
     front = find_front(doc, is_ocr(doc))
     case = CaseModel(squash(b.full_text) for b in doc.blocks[front.end:] if isinstance(b, Paragraph))
@@ -127,4 +143,5 @@ def extract_metadata(doc: Document, outline: Outline) -> Metadata:
         signer=sig.signer,
         signer_title=sig.title,
         dated_line=dated_line,
+        issued_with=issued_with(front, doc, outline.body_start),
     )

@@ -34,6 +34,10 @@ _RE_ARABIC = re.compile(r"^(?P<num>\d{1,2})(?P<sep>\s*(?:[.:)/]|[-–])[.:)\-–
 _RE_LETTER = re.compile(r"^(?P<num>[a-zđ])(?P<sep>\s*[).:/]|\s*[-–](?=\s))\s*")
 # OCR misreadings of Roman numerals: "HI" for "III", "Il" / "lI" / "1I" for "II"
 _RE_ROMAN_BARE = re.compile(r"^(?P<num>[IVX]{1,6})\s+(?=\w)")
+# "II, CHIẾN LƯỢC PHÁT TRIỂN …": a comma typed for the full stop, before a title in capitals
+_RE_ROMAN_COMMA = re.compile(r"^(?P<num>[IVX]{1,6}),\s*(?=\w)")
+# "IL Tình hình …": a numeral's last "I." read as one "L" (a Roman L never follows an I)
+_RE_ROMAN_OCR_L = re.compile(r"^(?P<num>[IVXH]{0,4}IL)\s+(?=\w)")
 _RE_ROMAN_OCR = re.compile(r"^(?P<num>(?=[IVXHl1|!]*[IVXH])(?=[IVXHl1|!]*[Hl1|!])[IVXHl1|!]{1,6})" + _SEP + r"\s*")
 
 _OPENERS = "\"'“‘«("
@@ -63,6 +67,8 @@ def to_roman(n: int) -> str:
 
 def ocr_roman_readings(raw: str) -> set[int]:
     """Values a Roman numeral misread by OCR may have had: 'HI' → {3}, 'II' → {2, 3, 1}."""
+    if raw.endswith("IL"):
+        raw = raw[:-1] + "I"  # "IL": the last "I." read as one "L"
     base = raw.replace("H", "II").replace("l", "I").replace("1", "I").replace("|", "I").replace("!", "I")
     cands = {base, base + "I", base[:-1], "I" + base}
     out = set()
@@ -160,10 +166,16 @@ def parse_label(text: str, list_label: str | None = None, ocr: bool = False) -> 
         if kind == "arabic":
             return Label(kind, (num,), raw, rest, int(num))
         return Label(kind, (num,), raw, rest, "abcdđefghiklmnopqrstuvxy".find(num) + 1 or None)
+    m = _RE_ROMAN_COMMA.match(text)
+    if m and roman_value(m.group("num")) and is_upper_text(text[m.end():][:60], min_letters=6):
+        return Label("roman", (m.group("num"),), text[:m.end()].strip(), text[m.end():], roman_value(m.group("num")))
     if ocr:
         m = _RE_ROMAN_OCR.match(text)
         if m and _starts_like_title(text[m.end():]):
             return Label("roman", (m.group("num"),), text[:m.end()].strip(), text[m.end():], None, True)
+        m = _RE_ROMAN_OCR_L.match(text)
+        if m and _starts_like_title(text[m.end():]):
+            return Label("roman", (m.group("num"),), m.group("num"), text[m.end():], None, True)
         m = _RE_ROMAN_BARE.match(text)  # "II KẾT QUẢ …": the scan lost the numeral's full stop
         if m and roman_value(m.group("num")) and is_upper_text(text[m.end():][:60], min_letters=4):
             return Label("roman", (m.group("num"),), m.group("num"), text[m.end():], roman_value(m.group("num")))
@@ -221,6 +233,19 @@ def _clean_title(t: str) -> str:
     return t.strip()
 
 
+def _title_goes_on(title: str, body: str) -> int:
+    """A bold run-in title cut at a line's end (a scan sees bold line by line: "Công tác thu bảo
+    hiểm xã hội, bảo hiểm" / "y tế, bảo hiểm thất nghiệp: Tổng số thu …"): the body opens in
+    lower case and a ':' closes the title within a few words, no sentence ending before it. How
+    far into the body the title goes (the colon included), else 0."""
+    if title.rstrip().endswith((":", ".")) or not body[:1].islower():
+        return 0
+    k = body.find(":")
+    if k <= 0 or "." in body[:k] or ";" in body[:k] or n_words(body[:k]) > 12:
+        return 0
+    return k + 1
+
+
 def heading_view(p: Paragraph, label: Label | None) -> HeadingView:
     """Split a paragraph into title and run-in body, with the features that tell a heading."""
     text = squash(p.full_text)
@@ -255,6 +280,9 @@ def heading_view(p: Paragraph, label: Label | None) -> HeadingView:
     if bold_title and not all_bold and after[bold_end:].strip():
         title, body = after[:bold_end], after[bold_end:].strip()
         run_in = True
+        more = _title_goes_on(title, body)
+        if more:
+            title, body = title.rstrip() + " " + body[:more], body[more:].strip(" :")
     else:
         # a ':' not far after the label closes a run-in title
         k = rest.find(":")

@@ -358,7 +358,12 @@ def inspect_doc(data: bytes) -> DocInfo:
         raise CfbError(f"no {fib.table_name} stream")
     if ti in cfb.truncated:
         raise CfbError(f"the file is cut short (the {fib.table_name} stream is incomplete)")
-    _, pieces = _clx(cfb.streams[ti], fib)
+    try:
+        _, pieces = _clx(cfb.streams[ti], fib)
+    except (CfbError, struct.error, IndexError, ValueError):
+        # a piece table this parser does not follow (files some legal-text sites publish):
+        # the container and header are sound, so LibreOffice is left to read it
+        return DocInfo(encrypted=False, ends_in_table=False, word97=True)
     if not pieces or any(p.fc > len(fib.wd) for p in pieces):
         raise CfbError("the piece table points outside the document")
     last = _last_char(bytes(fib.wd), pieces, fib.ccp_text)
