@@ -280,7 +280,8 @@ def heading_view(p: Paragraph, label: Label | None) -> HeadingView:
     if bold_title and not all_bold and after[bold_end:].strip():
         title, body = after[:bold_end], after[bold_end:].strip()
         run_in = True
-        more = _title_goes_on(title, body)
+        # (only in a scan, whose runs carry a reading confidence: a typed bold run ends where typed)
+        more = _title_goes_on(title, body) if any(r.confidence is not None for r in p.runs) else 0
         if more:
             title, body = title.rstrip() + " " + body[:more], body[more:].strip(" :")
     else:
