@@ -239,6 +239,9 @@ def mentions(sentence: str) -> list[Mention]:
     return out
 
 
+_DOTTED_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])\.(?:0?[1-9]|1[0-2])\.(?:\d{2}|\d{4})|\d{1,2}\.\d{1,2}\.\d{1,2}")
+
+
 def _mentions(sentence: str) -> list[Mention]:
     out: list[Mention] = []
     s = sentence
@@ -258,8 +261,9 @@ def _mentions(sentence: str) -> list[Mention]:
         num = parse_number(raw)
         if num is None:
             continue
-        if raw.count(".") >= 2 and "," not in raw and not re.fullmatch(r"\d{1,3}(\.\d{3})+", raw):
-            continue  # 27.4.2016
+        if raw.count(".") >= 2 and "," not in raw and not re.fullmatch(r"\d{1,3}(\.\d{3})+", raw) \
+                and (_DOTTED_DATE.fullmatch(raw) or not _unit_after(s, b)[0]):
+            continue  # 27.4.2016, a section number "2.1.3" (but "186.50.000 đồng" is a malformed amount)
         if after.startswith("/"):
             frac = re.match(r"^/(\d[\d.,]*\d|\d)(?![\w/])", after)
             is_date = bool(_DATE_AFTER.match(after)) and (

@@ -960,3 +960,20 @@ def test_an_amount_with_a_four_digit_group_is_malformed_and_doubtful_on_a_scan()
     fs = run_checks(rep, rules=["malformed_number"], strict=True)
     assert [(f.stated, f.doubtful) for f in fs] == [("4.2150", True)]
     assert fs[0].message.startswith("Bản quét có thể bị đọc sai")
+
+
+@pytest.mark.parametrize("text,stated", [
+    ("Tổng kinh phí hỗ trợ là 186.50.000 đồng.", "186.50.000"),   # a kindergarten's fund
+    ("Hội đã trao 7 suất quà, tổng số tiền 35.000.00 đồng.", "35.000.00"),  # a Red Cross branch
+])
+def test_an_amount_with_a_group_not_of_three_digits_is_malformed(text, stated):
+    fs = flags("malformed_number", text)
+    assert [f.stated for f in fs] == [stated] and "không phải 3" in fs[0].message
+
+
+@pytest.mark.parametrize("text", [
+    "Tổng kinh phí hỗ trợ là 186.500.000 đồng.", "Tổng kinh phí là 1.134,5 triệu đồng.",
+    "Kinh phí 1.5 tỷ đồng.",
+])
+def test_well_grouped_amounts_are_not_malformed(text):
+    assert flags("malformed_number", text) == []

@@ -5,7 +5,8 @@ one number, a body cell that its column total or its row implies; otherwise the 
 likeliest reading. A column that writes all its decimals with "." ("8.00", "7.50") follows a
 style, not a typo, and is not flagged cell by cell. In prose only counts are flagged ("8.28
 lượt người" cannot be a decimal); "8.5%" or "1.5 tỷ" is an English-style decimal, not an error.
-An amount with a group of four digits or more after a point ("4.2150 triệu đồng") is flagged
+An amount with a group of four digits or more after a point ("4.2150 triệu đồng"), or written
+with two points or more and a group not of three digits ("186.50.000 đồng"), is flagged
 without a suggestion: no reading of it is likelier than another (in a scan as a doubtful reading:
 a lost decimal comma reads alike). In OCR text, malformations that are how OCR misreads (a gap inside a number, a trailing mark, a
 comma read as a point) are not flagged; the others are, as doubtful readings (checks.confidence).
@@ -42,11 +43,11 @@ def malformed_number(ctx: Ctx):
                     yield _cell_flag(t, r, c)
     for s in ctx.sentences:
         for m in s.mentions:
-            if m.malformed and not m.percent and m.kind == "money" \
-                    and (g := _LONG_GROUP.fullmatch(m.raw.strip())):
+            if m.malformed and not m.percent and m.kind == "money" and (g := _bad_group(m.raw.strip())) \
+                    and not (ocr and ocr_artefact(m.raw) and not _LONG_GROUP.fullmatch(m.raw.strip())):
                 # in a scan, a comma OCR lost ("4.215,0") reads alike: the flag is then doubtful
                 # (checks.confidence caps a malformed OCR reading at OCR_MALFORMED)
-                yield _long_group_flag(ctx, s, m, g.group(1))
+                yield _long_group_flag(ctx, s, m, g)
                 continue
             if not m.malformed or m.percent or m.kind not in COUNT_KINDS or m.suggestion is None:
                 continue
@@ -67,6 +68,19 @@ def malformed_number(ctx: Ctx):
 # An amount whose last group after a point has four digits or more ("4.2150 triệu đồng"): neither
 # a thousands group nor a decimal anyone writes; a digit typed twice or a point misplaced.
 _LONG_GROUP = re.compile(r"\d{1,3}(?:\.\d{3})*\.(\d{4,6})")
+# Two points or more, a group after one of them not of three digits ("186.50.000 đồng",
+# "35.000.00 đồng"): thousands grouped wrong, or a decimal point among thousands points.
+_DOTTED = re.compile(r"\d{1,3}(?:\.\d{1,6}){2,}")
+
+
+def _bad_group(raw: str) -> str | None:
+    """The first ill-sized group of an amount written with thousands points, or None."""
+    g = _LONG_GROUP.fullmatch(raw)
+    if g:
+        return g.group(1)
+    if _DOTTED.fullmatch(raw):
+        return next((x for x in raw.split(".")[1:] if len(x) != 3), None)
+    return None
 
 
 def _long_group_flag(ctx: Ctx, s, m, group: str):

@@ -108,7 +108,9 @@ def looks_like_name(text: str) -> bool:
         return f[0] in SURNAMES and not any(w in _NOT_NAME - SURNAMES for w in f)
     if not all(w[1:] == w[1:].lower() for w in words):
         return False
-    return not any(w in ("ubnd", "ban", "hoi", "phong", "uy", "tinh", "huyen", "phuong") for w in f)
+    # a body's name starts with its kind ("Phòng …", "Ban …"); "Phương", "Phong", "Uy" end many
+    # a person's name ("Đỗ Thị Minh Phương")
+    return f[0] not in ("ubnd", "ban", "hoi", "phong", "uy", "tinh", "huyen", "phuong", "xa", "thi", "so", "cuc", "chi")
 
 
 def title_of_role(text: str) -> str:
