@@ -124,3 +124,24 @@ def format_vn(value: float, decimals: int = 6) -> str:
         sign = ""  # -0 and values that round to 0
     grouped = f"{int(whole):,}".replace(",", ".")
     return sign + grouped + ("," + frac if frac else "")
+
+
+_NUM_TAIL = re.compile(r"(?:^|\s)(\d[\d.,]*)$")
+_NUM_HEAD = re.compile(r"^(\d[\d.,]*)(?=\s|$)")
+_DATE_TAIL = re.compile(r"(?:^|[\s(])(?:\d{1,2}/)?\d{1,2}/(\d{1,3})$")
+
+
+def broken_number(at: str, bt: str) -> bool:
+    """A narrow cell broke a number or a date over two lines ("14.215," / "6", "139.84" / "6,8",
+    "Tháng 10/202" / "5"): the piece on line a is no well-formed number, the two pieces joined
+    are one. (Two numbers one under the other, "250" / "50", each well formed, stay two.)"""
+    d, h = _DATE_TAIL.search(at), _NUM_HEAD.match(bt)
+    if d and h and h.group(1).isdigit() and len(d.group(1)) + len(h.group(1)) == 4 \
+            and (d.group(1) + h.group(1)).startswith(("19", "20")):
+        return True
+    t = _NUM_TAIL.search(at)
+    if not t or not h:
+        return False
+    first = parse_number(t.group(1))
+    whole = parse_number(t.group(1) + h.group(1))
+    return first is not None and first.malformed and whole is not None and not whole.malformed

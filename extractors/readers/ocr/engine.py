@@ -54,7 +54,7 @@ SPECKS_MIN = 60  # a page with at least this many specks (a worn photocopy) is r
 RED_MIN = 2000  # red pixels (at 300 dpi) that make a seal worth a note
 OSD_MIN_CONF = 1.0  # Tesseract's orientation confidence below this: it cannot tell
 UPSIDE_DOWN_CONF = 45  # a page read with a mean word confidence below this may be upside down
-LAYOUT_VERSION = 27  # bump when rendering, line finding or word parsing changes the output
+LAYOUT_VERSION = 29  # bump when rendering, line finding or word parsing changes the output
 PAGE_TIMEOUT = float(os.environ.get("BAOCAO_OCR_TIMEOUT", "180"))
 
 
@@ -329,6 +329,15 @@ def _vote(readings: list[list[Word]]) -> list[Word]:
     return [replace(w, conf=min(w.conf, cap)) for w in clean[0]]
 
 
+def _numeric_columns(found: dict[int, list[Word]], columns: list[int]) -> set[int]:
+    """Grid columns most of whose cells read as numbers: there a short cell read as a word or two
+    marks ("lộ)" for "8", "-Đ" for "-5") is a number misread, worth reading again."""
+    seen: dict[int, list[bool]] = {}
+    for n, col in enumerate(columns, 1):
+        seen.setdefault(col, []).append(_number_like(found.get(n, [])))
+    return {col for col, flags in seen.items() if sum(flags) >= 2 and 2 * sum(flags) >= len(flags)}
+
+
 def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layout.Grid, tmp: Path) -> list[Word]:
     """Every non-empty cell of a table read in one Tesseract call (a list of cell images), the
     words placed back in page pixels. Numbers (and short cells that may be a misread digit)
@@ -339,6 +348,7 @@ def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layo
     origins: list[tuple[int, int]] = []
     files: list[str] = []
     short: set[int] = set()  # 1-based image numbers
+    columns: list[int] = []  # each image's grid column
     one_line: set[int] = set()
     for cell in grid.cells:
         x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
@@ -352,6 +362,7 @@ def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layo
         f = _save(img, tmp / f"p{page}-t{table}-c{len(files):04d}.pgm")
         files.append(str(f))
         origins.append((x0 + inset + dx, y0 + inset + dy))
+        columns.append(cell.col)
         if _is_short(img):
             short.add(len(files))
         if img.shape[0] - 2 * max(8, DPI // 20) <= DPI // 4:
@@ -372,8 +383,10 @@ def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layo
 
     found = read(list(range(1, len(files) + 1)), LANG, CELL_PSM)
     if "eng" in _languages():
+        numeric = _numeric_columns(found, columns)
         numbers = sorted(n for n in one_line if _number_like(found.get(n, []))
-                         or n in short and _digit_like(found.get(n, [])))
+                         or n in short and (_digit_like(found.get(n, []))
+                                            or columns[n - 1] in numeric and len(_key(found.get(n, []))) <= 3))
         as_number = read(numbers, *NUMBER_READING)
         raw = read(numbers, *RAW_LINE_READING)
         for n in numbers:

@@ -21,7 +21,7 @@ from extractors.readers.ocr import layout
 from extractors.readers.word.docx import classify_table
 from extractors.readers.ocr.engine import TableLines, Word
 from extractors.readers.ocr.lines import Token, confident_runs, to_pt, word_tokens
-from extractors.readers.ocr.text import fix_label, is_noise, line_text
+from extractors.readers.ocr.text import fix_label, is_noise, join_lines, line_text
 from models.document import Cell, Paragraph, Provenance, Table
 
 
@@ -51,9 +51,16 @@ def _restore_faded(grid: layout.Grid, words: list[Word]) -> None:
             above = [w for w in col if grid.ys[k] <= (w.box[1] + w.box[3]) / 2 < y]
             below = [w for w in col if y <= (w.box[1] + w.box[3]) / 2 < grid.ys[k + 2]]
             crossing = [w for w in col if w.box[1] < y - 2 and w.box[3] > y + 2]
-            if above and below and not crossing:
+            if above and below and not crossing and not _goes_on(below):
                 grid.h_open[k][c] = False
     grid.merge_cells()
+
+
+def _goes_on(below: list[Word]) -> bool:
+    """The words under a missing piece of line open in lower case: the text above goes on
+    ("Số học" / "sinh cuối năm" in a header cell merged over two rows), no new cell starts."""
+    first = min(below, key=lambda w: ((w.box[1] + w.box[3]) / 2 // max(1, w.box[3] - w.box[1]), w.box[0]))
+    return first.text[:1].isalpha() and first.text[:1].islower()
 
 
 def _split_merged_rows(grid: layout.Grid, words: list[Word]) -> None:
@@ -138,6 +145,13 @@ def _cell_lines(words: list[Word]) -> list[list[Word]]:
     return [sorted(ln, key=lambda x: x.box[0]) for ln in lines]
 
 
+def _joining_dash(line: list[Word], k: int) -> bool:
+    """A dash standing between two words of a line ("Chênh lệch thu - chi", "Thu - Chi"): part of
+    the text, not a speck."""
+    return line[k].text in ("-", "–", "—") and 0 < k < len(line) - 1 \
+        and line[k - 1].text[-1:].isalpha() and line[k + 1].text[:1].isalpha() and line[k].conf >= 50
+
+
 def _cell_reading(words: list[Word]) -> tuple[str, list[Token]]:
     """A cell's lines joined, and its repaired words with their confidence (0-1); dirt
     dropped: symbol-only words, specks far smaller than the cell's text (a diacritic read as a
@@ -149,16 +163,17 @@ def _cell_reading(words: list[Word]) -> tuple[str, list[Token]]:
     texts = []
     tokens: list[tuple[str, float]] = []
     for ln in _cell_lines(words):
-        ws = [w for w in ln if any(c.isalnum() or c == "%" for c in w.text) and w.box[3] - w.box[1] >= 0.4 * h]
+        ws = [w for k, w in enumerate(ln) if (any(c.isalnum() or c == "%" for c in w.text)
+                                              and w.box[3] - w.box[1] >= 0.4 * h or _joining_dash(ln, k))]
         if len(ws) > 1:  # a speck beside the text, read as a lone letter with little confidence
             ws = [w for w in ws if not (len(w.text) == 1 and w.text.isalpha() and w.conf < 40)]
-        if not ws or (len(ws) == 1 and ws[0].text != "%" and is_noise(ws[0].text, ws[0].conf)):
-            continue  # ('%' alone is a column's title: "SL | %")
+        if not ws or (len(ws) == 1 and ws[0].text.strip("()") != "%" and is_noise(ws[0].text, ws[0].conf)):
+            continue  # ('%' or '(%)' alone is a column's title or its unit: "SL | %")
         t = line_text([w.text for w in ws])
         if t:
             texts.append(t)
             tokens.extend(word_tokens(ws))
-    return fix_label(" ".join(texts)), tokens
+    return fix_label(join_lines(texts)), tokens
 
 
 def _cell_text(words: list[Word]) -> str:
@@ -200,6 +215,7 @@ def to_table(parts: list[PageTable]) -> Table:
     offset = 0
     n_cols = parts[0].grid.n_cols
     read: list[tuple[PageTable, int, list]] = []  # (part, row offset, [grid cell, col, text, tokens])
+    starts: list[int] = []  # the first row of each continued part
     for i, pt in enumerate(parts):
         g = pt.grid
         skip = 0
@@ -210,7 +226,12 @@ def to_table(parts: list[PageTable]) -> Table:
                 continue
             text, tokens = _cell_reading(pt.words.get((gc.row, gc.col), []))
             read.append((pt, gc.row - skip + offset, [gc, gc.col, text, tokens]))
+        if i > 0:
+            starts.append(offset)
         offset += g.n_rows - skip
+    for b in reversed(starts):
+        if _join_split_row(read, b):
+            offset -= 1
     _strip_strays([item for _, _, item in read])
     for pt, r, (gc, _, text, tokens) in read:
         bbox = tuple(to_pt(v, pt.dpi) for v in gc.box)
@@ -226,6 +247,25 @@ def to_table(parts: list[PageTable]) -> Table:
                                     bbox=tuple(to_pt(v, first.dpi) for v in first.grid.box)))
     t.role = classify_table(t)
     return t
+
+
+def _join_split_row(read: list[tuple[PageTable, int, list]], b: int) -> bool:
+    """A row that a page break cut in two: the continuation's first row b holds only the rest of
+    the last row's words ("Lừa đảo chiếm" / "đoạt tài sản", "Tổng" / "cộng"), lower-case, each
+    under a cell of row b − 1 that has text, no number among them. Its words join that row's
+    (`read` changed in place: the rows below move up one); True when joined."""
+    here = [(k, it) for k, (_, r, it) in enumerate(read) if r == b and it[2]]
+    above = {it[1]: it for _, r, it in read if r == b - 1 and it[2]}
+    if not here or any(not it[2][:1].islower() or it[1] not in above or any(ch.isdigit() for ch in it[2])
+                       for _, it in here):
+        return False
+    for _, it in here:
+        up = above[it[1]]
+        up[2] = f"{up[2]} {it[2]}"
+        up[3] = list(up[3]) + list(it[3])
+    drop = {k for k, (_, r, _) in enumerate(read) if r == b}
+    read[:] = [(pt, r - 1 if r > b else r, it) for k, (pt, r, it) in enumerate(read) if k not in drop]
+    return True
 
 
 def _header_rows(pt: PageTable) -> int:

@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 from extractors.readers.common import clean_text
+from extractors.text.numbers import broken_number
 
 _LOOKALIKE = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
 # digits and their look-alikes, with the separators a number may carry
@@ -137,10 +138,44 @@ def fix_stray_dots(words: list[str]) -> list[str]:
     return out
 
 
+def fix_chi(words: list[str]) -> list[str]:
+    """'chi' (to spend) read with a hook as 'chỉ': 'Chỉ phí' → 'Chi phí', 'thu - chỉ' / 'thu chỉ'
+    closing a line → 'thu - chi' (the money pair; 'chỉ' never comes between 'thu' and nothing)."""
+    out = list(words)
+    for i, w in enumerate(out):
+        if w.lower() not in ("chỉ", "chỉ,", "chỉ;", "chỉ)"):
+            continue
+        nxt = out[i + 1].lower() if i + 1 < len(out) else ""
+        before = [x.lower() for x in out[max(0, i - 2):i] if x not in ("-", "–")]
+        if nxt.startswith("phí") or before[-1:] == ["thu"] and not nxt[:1].isalpha():
+            out[i] = w.replace("ỉ", "i").replace("Ỉ", "I")
+    return out
+
+
+_TONG_NEXT = ("số", "cộng")
+
+
+def fix_tong(words: list[str]) -> list[str]:
+    """'Tổng' read without its hook before 'số' / 'cộng' ('Tống SỐ giải' → 'Tổng số giải'; the
+    surname 'Tống' never heads them), and the next word's capitals, read in a title-case line,
+    made lower case again."""
+    out = list(words)
+    for i in range(len(out) - 1):
+        w, nxt = out[i], out[i + 1]
+        if w.lower() != "tống" or nxt.lower().rstrip(":,.") not in _TONG_NEXT:
+            continue
+        out[i] = w.replace("ố", "ổ").replace("Ố", "Ổ")
+        if w[:1].isupper() and w[1:].islower() and nxt.isupper() and len(nxt) > 1:
+            out[i + 1] = nxt.lower()
+    return out
+
+
 def fix_words(words: list[str]) -> list[str]:
     """The words of one line, repaired (one for each word read)."""
     words = fix_split_label([unicodedata.normalize("NFC", w).translate(_LOOKALIKE) for w in words])
     words = fix_stray_dots(words)
+    words = fix_chi(words)
+    words = fix_tong(words)
     out: list[str] = []
     for i, w in enumerate(words):
         w = fix_number(w)
@@ -150,6 +185,16 @@ def fix_words(words: list[str]) -> list[str]:
         w = fix_caps_word(w, prev, words[i + 1] if i + 1 < len(words) else "")
         out.append(w)
     return out
+
+
+def join_lines(lines: list[str]) -> str:
+    """A cell's lines joined with spaces, except where a narrow column broke a number or a date
+    ("Dư nợ đến 30/11/2" + "024", "14.215," + "6": extractors.text.numbers.broken_number). The word pairs that
+    `fix_chi` and `fix_tong` repair are repaired across the lines too ("Tống" / "SỐ" / "giải")."""
+    out = ""
+    for t in lines:
+        out = out + t if not out or broken_number(out, t) else out + " " + t
+    return " ".join(fix_tong(fix_chi(out.split(" ")))) if len(lines) > 1 else out
 
 
 def line_text(words: list[str]) -> str:

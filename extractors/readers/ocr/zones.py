@@ -9,8 +9,18 @@ The result is a LAYOUT `Table` whose grid reads row by row like the Word origina
 """
 from __future__ import annotations
 
+import re
+
 from extractors.readers.ocr.lines import Frame, Piece, Row, bbox_pt, centred, full, is_break, make_paragraph, to_pt
 from models.document import Cell, Provenance, Table, TableRole
+
+
+_NOI_NHAN = re.compile(r"^\W{0,2}n[oơ]i\s*nh[aâậ]n\b", re.IGNORECASE)
+
+
+def _opens_closing(r: Row) -> bool:
+    """A row whose left piece is the recipients' heading ("Nơi nhận:")."""
+    return bool(_NOI_NHAN.match(r.pieces[0].text.strip()))
 
 
 def _sides(r: Row) -> tuple[list[Piece], list[Piece]]:
@@ -64,6 +74,9 @@ def find_zones(rows: list[Row], fr: Frame, pitch: float) -> list[tuple[int, int,
             got = _fits(cand, lo, hi, fr)
             if got is None or rows[a].top - cand.bottom > 3 * pitch:
                 break
+            if _opens_closing(rows[a]):
+                break  # "Nơi nhận:" opens the signature block: the line above is the report's
+                # last line ("VI. Kiến nghị, đề xuất" / "Không.")
             if a - 2 >= 0 and full(rows[a - 2], fr) and not is_break(rows[a - 2], cand, fr, pitch):
                 break  # the last line of a body paragraph
             lo, hi = got

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from extractors.readers.common import clean_text, nfc
 from extractors.readers.pdf.decode import PdfDecoder
 from extractors.readers.pdf.lines import Line
+from extractors.text.numbers import broken_number
 from models.document import Alignment, Paragraph, Provenance, Run
 
 MARKER = re.compile(
@@ -135,6 +136,8 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     and the word fills line a or line b alone."""
     at, bt = a.text, b.text
     if _HYPHEN_END.search(at) or bt[:1] in _CLOSING:
+        return True
+    if broken_number(at, bt):
         return True
     if frame is not None and at[-1:].isalpha() and bt[:1].isalpha():
         # Vietnamese breaks lines between syllables: letters meeting at the break are one word
