@@ -53,6 +53,7 @@ KINDS: dict[str, list[str]] = {
         "chiếc", "cái", "bộ", "máy", "máy tính", "con", "cây", "căn", "ngôi nhà", "nhà", "phòng học",
         "phòng", "bàn", "ghế", "công trình", "dự án", "mô hình", "sản phẩm", "tuyến", "tuyến đường",
         "km đường", "xe", "tàu", "thuyền", "chỉ tiêu", "tiêu chí", "nhiệm vụ",
+        "thửa", "thửa đất", "mốc", "mốc giới", "lô đất",
     ],
     "time": ["ngày", "tháng", "năm", "năm học", "giờ", "phút", "tuần", "quý", "tiết", "kỳ", "học kỳ",
              "tuổi", "nhiệm kỳ", "giây"],

@@ -487,6 +487,15 @@ class TableView:
                     out.append(ColGroup(c.index, parts, self._mode(c, parts), False, "top level"))
                 j = k
                 continue
+            # "Số trẻ được đánh giá | Đạt | Chưa đạt", "Số học sinh | Nam | Nữ": the columns after a
+            # count make a known partition of it
+            if not c.parent and c.role == "quantity" and not any(g.whole == c.index for g in out):
+                for n in (3, 2):
+                    parts = list(range(j + 1, j + 1 + n))
+                    if parts[-1] < len(cols) and all(not cols[k].parent and cols[k].role == "quantity"
+                                                     for k in parts) and self._partition(c, parts):
+                        out.append(ColGroup(c.index, parts, "complete", False, "partition"))
+                        break
             j += 1
         return out
 

@@ -110,6 +110,14 @@ def test_ratio_mismatch_found(text, stated, computed):
     assert [(f.stated, f.computed) for f in fs] == [(stated, computed)]
 
 
+def test_ratio_mismatch_of_land_parcels_with_the_plan_in_brackets():
+    """A commune land office (fourth held-out round): 265 parcels against a plan of 250 is 106%."""
+    fs = flags("ratio_mismatch", "Chỉnh lý biến động 265 thửa đất trên bản đồ địa chính, đạt 112% kế hoạch "
+                                 "(kế hoạch 250 thửa); cắm 46 mốc giới quy hoạch.")
+    assert [(f.stated, round(f.computed)) for f in fs] == [("112%", 106)]
+    assert flags("ratio_mismatch", "Chỉnh lý 265 thửa đất, đạt 106% kế hoạch (kế hoạch 250 thửa).") == []
+
+
 @pytest.mark.parametrize("text", [
     "Có 2.346/3.112 hộ đạt danh hiệu gia đình văn hóa, đạt 75,4%.",
     "Có 466/478 học sinh hoàn thành chương trình lớp học, đạt 97,5%; 12 học sinh chưa hoàn thành.",
@@ -809,6 +817,10 @@ def test_count_mismatch_parts_spelled_out(text, stated, computed):
     # another quantity between the whole and the trigger: whose parts?
     "Hội tổ chức 12 buổi sinh hoạt chuyên đề cho 240 lượt hội viên tại các chi hội, gồm 5 buổi về pháp luật "
     "và 4 buổi về kỹ năng sống.",
+    # labelled amounts in one unit, then "trong đó": whose part? (a commune's land office: rice
+    # land belongs to the agricultural land, not to the unused land listed last)
+    "Tổng diện tích tự nhiên của xã là 1.856,42 ha, gồm đất nông nghiệp 1.324,18 ha, đất phi nông nghiệp "
+    "498,37 ha và đất chưa sử dụng 33,87 ha; trong đó đất trồng lúa 612,50 ha.",
     # a description too long to still be the whole's
     "Xã đã hỗ trợ 40 hộ, sau khi rà soát kỹ lưỡng theo đúng quy trình bình xét công khai, dân chủ tại các "
     "thôn trên địa bàn xã trong suốt quý III vừa qua, gồm 20 hộ nghèo và 18 hộ cận nghèo.",

@@ -287,3 +287,16 @@ def test_a_cell_with_one_amount_per_line_is_not_one_number():
     assert run(table(["TT", "Giải pháp", "Kinh phí"], rows, ["", "Tổng cộng", "453"])) == []
     fs = run(table(["TT", "Giải pháp", "Kinh phí"], rows, ["", "Tổng cộng", "1.453"]))
     assert [(f.rule, f.stated, f.computed) for f in fs] == [("total_mismatch", "1.453", 453)]
+
+
+def test_columns_that_partition_the_count_before_them_must_add_up():
+    """A kindergarten (fourth held-out round): "Số trẻ được đánh giá | Đạt | Chưa đạt", no total
+    row and no "Tổng số" header; the rows whose parts add up stay silent."""
+    t = table(["TT", "Độ tuổi", "Số trẻ được đánh giá", "Đạt", "Chưa đạt", "Tỷ lệ đạt (%)"],
+              [["1", "Nhà trẻ", "78", "71", "7", "91,0"], ["2", "Mẫu giáo 3 - 4 tuổi", "94", "86", "8", "91,5"],
+               ["3", "Mẫu giáo 4 - 5 tuổi", "112", "104", "6", "92,9"]], None)
+    fs = run(t)
+    assert [(f.rule, f.row, f.stated, f.computed) for f in fs] == [("row_sum_mismatch", 2, "112", 110)]
+    # columns that are no partition of it ("Giỏi | Khá" of a count) are not summed
+    t = table(["TT", "Lớp", "Số học sinh", "Giỏi", "Khá"], [["1", "6A", "40", "12", "20"]], None)
+    assert run(t) == []

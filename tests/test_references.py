@@ -252,7 +252,19 @@ def test_reference_mismatch_same_day_and_subject_without_an_issuer():
     assert [m[:2] for m in _mismatch(texts)] == [("31/KH-BCĐ", "31/KH-UBND")]
 
 
+def test_reference_mismatch_same_day_nothing_to_tell_them_apart():
+    """A commune culture office (fourth held-out round): the decision recognising the cultured
+    families, cited once as /QĐ-UBND and once as /QĐ-VHTT, the same day, no subject the second time."""
+    texts = ["UBND xã đã ban hành Quyết định số 118/QĐ-UBND ngày 12/12/2024 công nhận danh hiệu "
+             "\"Gia đình văn hóa\" năm 2024.",
+             "Việc bình xét danh hiệu theo Quyết định số 118/QĐ-VHTT ngày 12/12/2024 bảo đảm dân chủ."]
+    assert [m[:2] for m in _mismatch(texts, "45/BC-UBND")] == [("118/QĐ-VHTT", "118/QĐ-UBND")]
+
+
 @pytest.mark.parametrize("texts", [
+    # the same number and day, two issuers named: two registers
+    ["Căn cứ Quyết định số 12/QĐ-UBND ngày 02/3/2025 của UBND xã Tân Hòa.",
+     "Thực hiện Quyết định số 12/QĐ-HND ngày 02/3/2025 của Hội Nông dân xã."],
     # the same number and day, another subject: two plans issued the same day
     ["Căn cứ Kế hoạch số 31/KH-UBND ngày 02/3/2025 về tổng điều tra cơ sở kinh tế năm 2025.",
      "Thực hiện Kế hoạch số 31/KH-BCĐ ngày 02/3/2025 về phòng, chống dịch bệnh mùa hè."],

@@ -135,8 +135,14 @@ def _in_a_list(s: str, before: list[Mention], whole: Mention) -> bool:
         return False
     prev = before[i - 1]
     gap = fold(s[prev.end_unit:whole.start]).strip()
-    return gap in (",", ";", "và", ", và") and whole.kind in COUNT_KINDS and bool(prev.unit) and \
-        not prev.percent and prev.kind in (whole.kind, None)
+    if gap in (",", ";", "và", ", và") and whole.kind in COUNT_KINDS and bool(prev.unit) and \
+            not prev.percent and prev.kind in (whole.kind, None):
+        return True
+    # labelled amounts in the same unit ("đất phi nông nghiệp 498,37 ha và đất chưa sử dụng
+    # 33,87 ha; trong đó đất trồng lúa …"): the "trong đó" may be any one's
+    m = re.fullmatch(r"(?:,|;|và|, và)\s+([^\d,;:()]+)", gap)
+    return m is not None and len(m.group(1).split()) <= 6 and bool(prev.unit) and prev.unit == whole.unit \
+        and not prev.percent and prev.kind == whole.kind
 
 
 def _whole(s: str, before: list[Mention]) -> tuple[Mention, Mention | None]:

@@ -8,6 +8,10 @@ are only taken for one document when the occurrences name the same issuer (or on
 contradicts its own code) and do not carry different dates — 04-CT/TW and 04-CT/TU may well be
 two real documents.
 
+The same number, kind and day with no issuer named for one of them and no subject to tell them
+apart are also one document ("Quyết định số 118/QĐ-UBND ngày 12/12/2024 công nhận …" and "theo
+Quyết định số 118/QĐ-VHTT ngày 12/12/2024").
+
 Citations come from Report.references and from the report's own text (title, headings, body),
 so the check works whichever extractor found them.
 
@@ -300,6 +304,9 @@ def _same_document(cs: list[Citation]) -> bool:
                 continue
             if a.date and a.date == b.date and _similar(a.subject, b.subject):
                 return True  # same number, kind, day and subject: one document, whoever issued it
+            if a.date and a.date == b.date and not (a.issuer and b.issuer) \
+                    and not (a.subject and b.subject):
+                return True  # same number, kind and day, nothing said that sets them apart
             ia, ib = issuer_codes(a.issuer), issuer_codes(b.issuer)
             if ia is not None and ia == ib:
                 return True
