@@ -101,7 +101,7 @@ def header_role(header: str, fuzzy: bool = False) -> tuple[str, str] | None:
     plain = " ".join(w for w in ws if not w.isdigit()).strip(" .:")
     if plain in _BARE_LEAVES:
         return _BARE_LEAVES[plain], plain
-    found = roles_in(ws, fuzzy) or _glued(ws)
+    found = roles_in(ws, fuzzy) or _glued(ws) or (_bare_first(ws) if fuzzy else [])
     main = {r for _, r, _ in found if r != "stock"}
     if len(main) > 1:
         return None
@@ -109,6 +109,26 @@ def header_role(header: str, fuzzy: bool = False) -> tuple[str, str] | None:
         r = main.pop()
         return r, next(p for _, x, p in found if x == r)
     return ("stock", found[0][2]) if found else None
+
+
+@lru_cache(maxsize=1)
+def _bare_words() -> dict[str, tuple[str, str]]:
+    """One-word role phrases by their form without diacritics, where that form is one phrase's
+    only ("chi" → out; not "tồn"/"tôn")."""
+    by: dict[str, list[tuple[str, str]]] = {}
+    for pw, role, phrase in _phrases():
+        if len(pw) == 1 and role is not None:
+            by.setdefault(bare(pw[0]), []).append((role, phrase))
+    return {k: v[0] for k, v in by.items() if len({r for r, _ in v}) == 1}
+
+
+def _bare_first(ws: list[str]) -> list[tuple[int, str, str]]:
+    """A short header a scan read with a wrong accent on its first word ("Chỉ trong năm" for
+    "Chi trong năm"): the first word's form without diacritics, when it is a one-word role."""
+    if not ws or len(ws) > 5 or len(ws) > 1 and ws[1] not in ("trong", "năm", "kỳ", "quý", "tháng", "lũy"):
+        return []  # "Chỉ tiêu", "Chỉ số" are words of their own: only "X trong năm / kỳ …"
+    hit = _bare_words().get(bare(ws[0]))
+    return [(0, hit[0], hit[1])] if hit else []
 
 
 def _glued(ws: list[str]) -> list[tuple[int, str, str]]:

@@ -115,3 +115,36 @@ def test_a_number_a_narrow_cell_broke_is_one_number():
     assert join_lines(["Tháng 10/202", "5"]) == "Tháng 10/2025"
     assert join_lines(["250", "50"]) == "250 50"
     assert not broken_number("ngày 3/2", "02 vụ") and not broken_number("đạt 1.2", "3 người")
+
+
+def test_a_flow_header_read_with_a_wrong_accent_keeps_its_role_on_a_scan():
+    """A Red Cross fund table (scan): "Chỉ trong năm" for "Chi trong năm"; "Chỉ tiêu" stays a word."""
+    from checks.flows import header_role
+
+    assert header_role("Chỉ trong năm", fuzzy=True) == ("out", "chi")
+    assert header_role("Chỉ trong năm") is None
+    assert header_role("Chỉ tiêu", fuzzy=True) is None
+
+
+def test_a_header_cell_whose_text_flows_over_a_boundary_is_one_cell():
+    """A Red Cross blood-drive table (scan): the group title "Số đơn vị máu tiếp nhận" read as
+    "Số đơn vi" | "máu tiếp nhận" where a stroke looked like a ruling; the words of the second
+    cell open in lower case on the first one's line."""
+    xs, ys = [100, 400, 700, 1000], [200, 280, 360, 440]
+    words = _words({(0, 0): "TT", (0, 1): "Số đơn vị", (0, 2): "máu tiếp nhận",
+                    (1, 1): "Tổng số", (1, 2): "Loại 250 ml", (2, 0): "1", (2, 1): "468", (2, 2): "196"}, xs, ys)
+    pt = page_table(TableLines(*_grid_lines(xs, ys), words), 1, 300)
+    assert pt.grid.cell_at(0, 1) is pt.grid.cell_at(0, 2) or pt.grid.cell_at(0, 2).col == 1
+    # a row of data keeps its columns, and a header cell opening in capitals stays a cell
+    assert pt.grid.cell_at(2, 2).col == 2
+    words = _words({(0, 0): "TT", (0, 1): "Số đơn vị", (0, 2): "Máu tiếp nhận", (1, 1): "468", (1, 2): "196"},
+                   xs, ys)
+    pt = page_table(TableLines(*_grid_lines(xs, ys), words), 1, 300)
+    assert pt.grid.cell_at(0, 2).col == 2
+
+
+def test_a_word_a_narrow_cell_broke_inside_its_syllable_is_one_word():
+    """A hospital's bed table (scan): "Chuyể" / "n viện"; two syllables stay two words."""
+    assert join_lines(["Chuyể", "n viện"]) == "Chuyển viện"
+    assert join_lines(["Đầu", "tháng"]) == "Đầu tháng"
+    assert join_lines(["Phòng", "hộ"]) == "Phòng hộ"

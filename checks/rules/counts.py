@@ -140,9 +140,11 @@ def _in_a_list(s: str, before: list[Mention], whole: Mention) -> bool:
         return True
     # labelled amounts in the same unit ("đất phi nông nghiệp 498,37 ha và đất chưa sử dụng
     # 33,87 ha; trong đó đất trồng lúa …"): the "trong đó" may be any one's
+    # (a list an enumerator opened before them: "… là 1.856,42 ha, gồm …")
     m = re.fullmatch(r"(?:,|;|và|, và)\s+([^\d,;:()]+)", gap)
     return m is not None and len(m.group(1).split()) <= 6 and bool(prev.unit) and prev.unit == whole.unit \
-        and not prev.percent and prev.kind == whole.kind
+        and not prev.percent and prev.kind == whole.kind \
+        and re.search(r"(?<!\w)(?:bao gồm|gồm|chia ra)(?!\w)|:", fold(s[:prev.start])) is not None
 
 
 def _whole(s: str, before: list[Mention]) -> tuple[Mention, Mention | None]:

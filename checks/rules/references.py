@@ -79,7 +79,18 @@ class Citation:
 
     @property
     def key(self) -> tuple[str, int, str | None]:
-        return (_norm(self.type_code), int(self.number), self.year)
+        return (_kind_key(self.type_code), int(self.number), self.year)
+
+
+def _kind_key(type_code: str) -> str:
+    """A kind code as a key; a letter a scan read twice ("QĐĐ") read once where that makes a
+    known kind."""
+    k = _norm(type_code)
+    if k not in _TYPE_NAMES:
+        single = re.sub(r"(.)\1+", r"\1", k)
+        if single in _TYPE_NAMES:
+            return single
+    return k
 
 
 def _norm(code: str) -> str:

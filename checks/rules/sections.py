@@ -227,7 +227,7 @@ class Ord:
 def parse_label(label: str) -> Ord | None:
     t = label.strip()
     t = re.sub(r"^(phần|mục|chương|điều)\s+(thứ\s+)?", "", t, flags=re.IGNORECASE)
-    t = t.strip(" .:)-–/(")
+    t = t.strip(" .,:)-–/(")
     if not t:
         return None
     f = fold(t)

@@ -63,6 +63,21 @@ def _goes_on(below: list[Word]) -> bool:
     return first.text[:1].isalpha() and first.text[:1].islower()
 
 
+def _wrapped(grid: layout.Grid, k: int, words: list[Word]) -> bool:
+    """Row k's cells hold two lines each because their text wraps ("Đầu" / "tháng", "Vào" /
+    "viện" in a narrow header), not because a row boundary was lost: most second lines open in
+    lower case."""
+    y0, y1 = grid.ys[k], grid.ys[k + 1]
+    opens = []
+    for c in range(grid.n_cols):
+        x0, x1 = grid.xs[c], grid.xs[c + 1]
+        ws = [w for w in words if x0 <= (w.box[0] + w.box[2]) / 2 < x1 and y0 <= (w.box[1] + w.box[3]) / 2 < y1]
+        lines = _cell_lines(ws) if ws else []
+        if len(lines) == 2 and lines[1][0].text[:1].isalpha():
+            opens.append(lines[1][0].text[:1].islower())
+    return len(opens) >= 2 and 2 * sum(opens) > len(opens)
+
+
 def _split_merged_rows(grid: layout.Grid, words: list[Word]) -> None:
     """A row boundary missing all along (a line too faint or blurred to find): a grid row
     whose cells mostly hold two lines each, the gaps between them at one height, is two rows."""
@@ -83,7 +98,7 @@ def _split_merged_rows(grid: layout.Grid, words: list[Word]) -> None:
             if len(lines) == 2:
                 gaps.append((max(w.box[3] for w in lines[0]), min(w.box[1] for w in lines[1]),
                              statistics.median(w.box[3] - w.box[1] for w in ws)))
-        if len(gaps) >= 3 and len(gaps) >= 0.7 * filled:
+        if len(gaps) >= 3 and len(gaps) >= 0.7 * filled and not _wrapped(grid, k, words):
             lo, hi = max(a for a, _, _ in gaps), min(b for _, b, _ in gaps)
             inside = [w for w in words if y0 <= w.box[1] < y1 and x_in(w, grid)]
             # the lowest height between the two lines of every such cell that cuts no word (a
@@ -112,7 +127,50 @@ def page_table(tl: TableLines, page: int, dpi: int) -> PageTable | None:
         return None
     _restore_faded(grid, words)
     _split_merged_rows(grid, words)
-    return PageTable(grid=grid, words=place_words(grid, words), page=page, dpi=dpi)
+    placed = place_words(grid, words)
+    if _open_flowing_header(grid, placed):
+        placed = place_words(grid, words)
+    return PageTable(grid=grid, words=placed, page=page, dpi=dpi)
+
+
+_NUMERIC = re.compile(r"^[-+(]?\d[\d.,]*%?\)?$")
+
+
+def _open_flowing_header(grid: layout.Grid, placed: dict[tuple[int, int], list[Word]]) -> bool:
+    """A header cell merged over several columns whose text a stroke made look divided ("Số đơn
+    vi" | "máu tiếp nhận" for "Số đơn vị máu tiếp nhận"): in the header rows (above the first row
+    holding a number), a cell whose first word opens in lower case on the line where its left
+    neighbour's text ends goes on with that text; the boundary between them is open. True when
+    one was opened (the cells merged)."""
+    first_data = next((r for r in range(grid.n_rows)
+                       if any(_NUMERIC.match(w.text) for (rr, _), ws in placed.items() if rr == r for w in ws)),
+                      grid.n_rows)
+    opened = False
+    for r in range(min(first_data, grid.n_rows)):
+        for c in range(1, grid.n_cols):
+            left, right = placed.get((r, c - 1)), placed.get((r, c))
+            if not left or not right or grid.v_open[r][c - 1]:
+                continue
+            a, b = grid.cell_at(r, c - 1), grid.cell_at(r, c)
+            if a is None or b is None or a.row != r or b.row != r or a.row_span != b.row_span:
+                continue
+            words_r = [w for w in right if any(ch.isalnum() for ch in w.text)]
+            if not words_r:
+                continue
+            head = _cell_lines(words_r)[0][0]  # the first line's first word
+            tail = _cell_lines(left)[-1][-1]  # the last line's last word
+            h = max(1, head.box[3] - head.box[1])
+            same_line = abs((head.box[1] + head.box[3]) - (tail.box[1] + tail.box[3])) / 2 <= 0.5 * h
+            x = grid.xs[c]
+            across = x - tail.box[2] <= 1.5 * h and head.box[0] - x <= 1.5 * h  # the text runs over it
+            if head.text[:1].isalpha() and head.text[:1].islower() and same_line and across \
+                    and tail.text[-1:] not in ".;:" and not _NUMERIC.match(tail.text):
+                for rr in range(r, r + a.row_span):
+                    grid.v_open[rr][c - 1] = True
+                opened = True
+    if opened:
+        grid.merge_cells()
+    return opened
 
 
 def place_words(grid: layout.Grid, words: list[Word]) -> dict[tuple[int, int], list[Word]]:

@@ -85,11 +85,14 @@ def rulings(page) -> list[dict]:
     return out
 
 
-def _cluster(values: list[float]) -> list[float]:
+COLUMN_MIN = 6.0  # points
+
+
+def _cluster(values: list[float], snap: float = SNAP) -> list[float]:
     values = sorted(values)
     out: list[list[float]] = []
     for v in values:
-        if out and v - out[-1][-1] <= SNAP:
+        if out and v - out[-1][-1] <= snap:
             out[-1].append(v)
         else:
             out.append([v])
@@ -106,7 +109,8 @@ def _index(bounds: list[float], v: float) -> int:
 
 
 def _grid(page_no: int, cells: list[tuple[float, float, float, float]]) -> Grid | None:
-    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells])
+    # a "column" narrower than COLUMN_MIN holds no text: two rules drawn a little apart
+    xs = _cluster([c[0] for c in cells] + [c[2] for c in cells], max(SNAP, COLUMN_MIN))
     ys = _cluster([c[1] for c in cells] + [c[3] for c in cells])
     if len(xs) < 3 or len(ys) < 2:  # a single box is no table (a row of boxes may be a table's
         return None                 # continuation: a row broken across the page end)
@@ -160,12 +164,58 @@ def find_grids(page, page_no: int) -> list[Grid]:
         tables = page.find_tables(settings)
     except ValueError:
         return []
+    vs = [e for o in objs for e in obj_to_edges(o) if e["orientation"] == "v"]
     grids = []
     for t in tables:
         g = _grid(page_no, t.cells)
         if g is not None:
-            grids.append(g)
+            grids.append(_open_edges(g, vs))
     return grids
+
+
+_OPEN_MIN = 6.0  # points a column's rules must run past the table's outer rule to make a row
+
+
+def _open_edges(g: Grid, vs: list[dict]) -> Grid:
+    """A row drawn without its outer rule: a table continued at the top of a page, or cut at its
+    foot, whose first (last) row has its column rules but no rule above (below) it. Where at
+    least two of the table's column rules run on past its top (bottom) rule, to about the same
+    point, that stretch is one more row."""
+    def ends(top: bool) -> list[float]:
+        out = []
+        for e in vs:
+            if not any(abs(e["x0"] - x) <= 2.0 for x in g.xs):
+                continue
+            if top and e["bottom"] >= g.ys[0] - 1 and e["top"] < g.ys[0] - _OPEN_MIN:
+                out.append(float(e["top"]))
+            if not top and e["top"] <= g.ys[-1] + 1 and e["bottom"] > g.ys[-1] + _OPEN_MIN:
+                out.append(float(e["bottom"]))
+        return out
+
+    for top in (True, False):
+        found = ends(top)
+        if len(found) < 2:
+            continue
+        edge = max(found) if top else min(found)  # the row the rules frame, all of them
+        if sum(abs(f - edge) <= 3.0 for f in found) < 2:
+            continue
+        if top:
+            g.ys.insert(0, edge)
+            for c in g.cells:
+                c.row += 1
+            new = [GridCell(0, c, 1, 1, (g.xs[c], edge, g.xs[c + 1], g.ys[1])) for c in range(g.n_cols)]
+            g.cells[:0] = new
+        else:
+            g.ys.append(edge)
+            r = g.n_rows - 1
+            g.cells.extend(GridCell(r, c, 1, 1, (g.xs[c], g.ys[-2], g.xs[c + 1], edge)) for c in range(g.n_cols))
+        g.cover = {}
+        for i, cell in enumerate(g.cells):
+            for r in range(cell.row, cell.row + cell.row_span):
+                for c in range(cell.col, cell.col + cell.col_span):
+                    g.cover.setdefault((r, c), i)
+        g.bbox = (g.xs[0], g.ys[0], g.xs[-1], g.ys[-1])
+    return g
 
 
 def assign_chars(grids: list[Grid], chars: list[dict]) -> list[dict]:
