@@ -746,6 +746,37 @@ def test_stamp_only_text_layer_is_replaced_by_ocr(tmp_path, monkeypatch):
     assert q.method == "ocr" and any("stamp" in n for n in q.notes)
 
 
+@slow
+def test_a_scanned_page_among_typeset_ones_is_read_by_ocr_in_its_place(tmp_path, monkeypatch):
+    """A signed decision scanned with a garbled OCR layer (no diacritics), then a typeset annex
+    (Bộ GD&ĐT, QĐ 3588): the scanned page is read by OCR, the typeset pages keep their text, in
+    page order, and the record says which page was read how."""
+    import pikepdf
+
+    monkeypatch.setenv("BAOCAO_CACHE_DIR", str(tmp_path / "cache"))
+    pdf = pikepdf.open(make_scan(tmp_path / "scan.pdf"))
+    page = pdf.pages[0]
+    font = pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                                BaseFont=pikepdf.Name.Helvetica))
+    page.Resources.Font = pikepdf.Dictionary(F9=font)
+    garbled = b"BO GIAO DVC VA DAO TAO CONG HOA XA HOI CHU NGHIA VIET NAM Ha N6i, ngay 26 thang 12 nom 2025 "
+    lines = b"".join(b"BT 3 Tr /F9 9 Tf 40 %d Td (%s) Tj ET " % (800 - 14 * k, garbled) for k in range(12))
+    page.contents_add(pikepdf.Stream(pdf, lines), prepend=False)
+    annex = pikepdf.open(FIXTURES / "corpus" / "docs" / "ca-thu-phong-2024.pdf")
+    pdf.pages.extend(annex.pages)
+    out = tmp_path / "mixed.pdf"
+    pdf.save(out)
+    doc = read_document(out)
+    assert doc.source.format == Format.PDF and doc.source.ocr
+    methods = [q.method for q in doc.source.pages]
+    assert methods[0] == "ocr" and set(methods[1:]) == {"text"} and len(methods) == 1 + len(annex.pages)
+    first = next(i for i, b in enumerate(doc.blocks) if "nhiệm vụ năm 2023" in b.full_text) \
+        if any(isinstance(b, Paragraph) and "nhiệm vụ năm 2023" in b.full_text for b in doc.blocks) else None
+    assert first is not None and all(min(b.provenance.pages or [1]) == 1 for b in doc.blocks[:first + 1])
+    assert not any("N6i" in getattr(b, "full_text", "") for b in doc.blocks)  # the garbled layer is gone
+    assert [b.provenance.block for b in doc.blocks] == list(range(len(doc.blocks)))
+
+
 # -- the held-out layout fixtures (scans) ---------------------------------------------------
 
 LAYOUTS = FIXTURES / "layouts" / "docs"

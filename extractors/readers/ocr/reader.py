@@ -30,18 +30,19 @@ from models.document import Document, Format, Source
 from models.errors import ConversionError, InputError
 
 
-def ocr_pages(path: Path, sha256: str | None = None) -> list[PageOCR]:
-    """The file's OCR pages, from the cache when this file was read before with these settings."""
+def ocr_pages(path: Path, sha256: str | None = None, only: list[int] | None = None) -> list[PageOCR]:
+    """The file's OCR pages (or those of `only`), from the cache when this file was read before
+    with these settings."""
     sha = sha256 or sha256_file(path)
     check_tools(path)
-    key = ocr_cache.cache_key(sha, settings())
+    key = ocr_cache.cache_key(sha, {**settings(), "pages": only} if only else settings())
     cached = ocr_cache.load(key)
     if cached is not None:
         try:
             return [PageOCR.from_json(p) for p in cached]
         except (KeyError, TypeError, ValueError, IndexError):
             pass  # a damaged entry: read again and overwrite it
-    pages = ocr_pdf(path)
+    pages = ocr_pdf(path, pages=only)
     ocr_cache.save(key, [p.to_json() for p in pages], source=str(path))
     return pages
 
@@ -86,12 +87,12 @@ def _unturn_boxes(blocks: list, pages: list[PageOCR]) -> None:
             prov.bbox = _unturn(prov.bbox, pg.rotation, pg.width * 72 / pg.dpi, pg.height * 72 / pg.dpi)
 
 
-def read_scanned_pdf(path: str | Path) -> Document:
-    """OCR a scanned PDF into a Document. Raises ConversionError (naming the file) when
-    Tesseract is missing, fails or times out."""
+def read_scanned_pdf(path: str | Path, only: list[int] | None = None) -> Document:
+    """OCR a scanned PDF (or the pages of `only`, 1-based) into a Document. Raises
+    ConversionError (naming the file) when Tesseract is missing, fails or times out."""
     p = Path(path)
     sha = sha256_file(p)
-    pages = ocr_pages(p, sha)
+    pages = ocr_pages(p, sha, only)
     try:
         blocks = build_blocks(pages)
     except InputError:

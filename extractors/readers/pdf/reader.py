@@ -29,7 +29,7 @@ import pdfplumber
 
 from extractors.readers.common import sha256_file
 from extractors.readers.limits import check_pages
-from extractors.readers.ocr.textlayer import replace_text_layer
+from extractors.readers.ocr.textlayer import layer_problem, replace_text_layer
 from extractors.readers.pdf.decode import PdfDecoder
 from extractors.readers.pdf.furniture import furniture
 from extractors.readers.pdf.layout import find_regions, region_table, signature_block
@@ -39,7 +39,7 @@ from extractors.readers.pdf.repair import repaired
 from extractors.readers.pdf.table_build import build_table
 from extractors.readers.pdf.borderless import ends_page, find_borderless
 from extractors.readers.pdf.tables import Grid, assign_chars, continues, find_grids, has_text, horizontal_rules
-from models.document import Document, Format, Provenance, Source
+from models.document import Document, Format, PageQuality, Provenance, Source
 from models.errors import ConversionError, CorruptFileError, EmptyFileError, EncryptedFileError
 
 FOOTNOTE_STYLE = "footnote"  # Paragraph.style of a page's footnotes
@@ -405,15 +405,60 @@ def _read(p: Path, src: Path) -> Document:
                 raise EmptyFileError(p, "PDF has no text and no images")
             blocks, decoder = _lay_out(_analyse_pages(pdf, all_chars))
             n_pages = len(all_chars)
+            bad = {i + 1: why for i, (page, cs) in enumerate(zip(pdf.pages, all_chars))
+                   if (why := layer_problem(page, cs)) is not None}
     finally:
         _close(pdf)
     if scanned:
         return _read_scanned(src)
-    return Document(
+    doc = Document(
         source=Source(path=str(p), sha256=sha256_file(p), format=Format.PDF, size=p.stat().st_size,
                       page_count=n_pages, encoding=decoder.encoding()),
         blocks=blocks,
     )
+    return _splice_ocr(doc, src, bad) if bad else doc
+
+
+def _splice_ocr(doc: Document, src: Path, bad: dict[int, str]) -> Document:
+    """A PDF typeset as text but for a few scanned pages whose text layer does not stand for
+    them (a signed cover page with a garbled OCR layer before a typeset annex): those pages are
+    read by OCR and their blocks take the place of the layer's, in page order. The document is
+    then marked as partly OCR'd (Source.ocr), with a quality entry for each page read so."""
+    scanned = _read_scanned_pages(src, sorted(bad))
+    if scanned is None:
+        return doc
+
+    def first_page(b) -> int:
+        return min(b.provenance.pages) if b.provenance.pages else 0
+
+    kept = [b for b in doc.blocks if not (b.provenance.pages and set(b.provenance.pages) <= set(bad))]
+    merged = sorted([(first_page(b), 0, i, b) for i, b in enumerate(kept)]
+                    + [(first_page(b), -1, i, b) for i, b in enumerate(scanned.blocks)],
+                    key=lambda x: (x[0], x[1], x[2]))
+    blocks = [b for _, _, _, b in merged]
+    for i, b in enumerate(blocks):
+        b.provenance.block = i
+        for c in getattr(b, "cells", ()):
+            c.provenance.block = i
+            for para in c.paragraphs:
+                para.provenance.block = i
+    src_rec = doc.source
+    src_rec.ocr = True
+    src_rec.ocr_confidence = scanned.source.ocr_confidence
+    src_rec.converted_with = scanned.source.converted_with
+    read = {q.page: q for q in scanned.source.pages}
+    src_rec.pages = [read.get(n) or PageQuality(page=n, method="text") for n in range(1, (src_rec.page_count or 0) + 1)]
+    src_rec.grade = scanned.source.grade
+    return Document(source=src_rec, blocks=blocks)
+
+
+def _read_scanned_pages(path: Path, pages: list[int]) -> Document | None:
+    """The given pages read by OCR, or None when the OCR reader is not available."""
+    try:
+        from extractors.readers.ocr.reader import read_scanned_pdf
+    except ImportError:
+        return None
+    return read_scanned_pdf(path, only=pages)
 
 
 def read_pdf(path: str | Path) -> Document:
