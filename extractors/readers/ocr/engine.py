@@ -549,14 +549,18 @@ def scan_images(path: Path) -> dict[int, tuple[float, bool]]:
     return {pg: (ppi, colour) for pg, (_, ppi, colour) in best.items()}
 
 
-def ocr_pdf(path: Path, workers: int | None = None) -> list[PageOCR]:
-    """Every page of the PDF, read in parallel (one Tesseract process per worker)."""
+def ocr_pdf(path: Path, workers: int | None = None, pages: list[int] | None = None) -> list[PageOCR]:
+    """Every page of the PDF (or those of `pages`, 1-based), read in parallel (one Tesseract
+    process per worker)."""
     check_tools(path)
     n = page_count(path)
     if n == 0:
         return []
+    wanted = [p for p in (pages or range(1, n + 1)) if 1 <= p <= n]
+    if not wanted:
+        return []
     images = scan_images(path)
-    workers = max(1, min(workers or os.cpu_count() or 1, n))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(wanted)))
 
     def one(p: int) -> PageOCR:
         dpi, colour = images.get(p, (None, False))
@@ -565,4 +569,4 @@ def ocr_pdf(path: Path, workers: int | None = None) -> list[PageOCR]:
     with tempfile.TemporaryDirectory(prefix="baocao-ocr-") as tmp:
         # Threads are enough: the work is in the pdftoppm/tesseract child processes and numpy.
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(one, range(1, n + 1)))
+            return list(pool.map(one, wanted))
