@@ -261,6 +261,13 @@ def test_reference_mismatch_same_day_nothing_to_tell_them_apart():
     assert [m[:2] for m in _mismatch(texts, "45/BC-UBND")] == [("118/QĐ-VHTT", "118/QĐ-UBND")]
 
 
+def test_a_kind_code_with_a_letter_read_twice_is_the_same_kind():
+    """The same decision in a scan, its kind read "QĐĐ" the second time."""
+    texts = ["UBND xã đã ban hành Quyết định số 118/QĐ-UBND ngày 12/12/2024 công nhận danh hiệu.",
+             "Việc bình xét danh hiệu theo Quyết định số 118/QĐĐ-VHTT ngày 12/12/2024 bảo đảm dân chủ."]
+    assert [m[:2] for m in _mismatch(texts, "45/BC-UBND")] == [("118/QĐĐ-VHTT", "118/QĐ-UBND")]
+
+
 @pytest.mark.parametrize("texts", [
     # the same number and day, two issuers named: two registers
     ["Căn cứ Quyết định số 12/QĐ-UBND ngày 02/3/2025 của UBND xã Tân Hòa.",
