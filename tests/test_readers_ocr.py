@@ -605,6 +605,50 @@ def test_specks_removed_text_and_diacritics_kept():
     assert (clean[:560] < 128)[text].mean() > 0.99  # letters, accents and commas stay
 
 
+def test_specks_near_text_removed_marks_kept():
+    """The specks the first pass leaves because letters are near (the worn, faded copy's dots
+    before a heading or beside a word, read as '.', ':' or a letter) go too; diacritics, dots
+    below, full stops, commas, colons, and the pieces of a faint broken ruling stay."""
+    from extractors.readers.ocr import prepare
+
+    lines = ["Ưu điểm: thị trường ổn định, giá dịch vụ thấp;", "Tổng số hộ nghèo giảm còn 54 hộ, đạt 1,62%.",
+             "Khâu làm đất và tiêu thụ sản phẩm chưa đạt kế hoạch.", "2. Nhiệm vụ, giải pháp trọng tâm: ruộng, lúa."]
+    page = _text_image([lines[k % 4] for k in range(12)]).copy()
+    page[1100:1103, 100:1700] = 215  # a faint table ruling, darker in pieces
+    for x in range(100, 1700, 12):
+        page[1100:1103, x:x + 5] = 90
+    text = page < 128
+    dirty = page.copy()
+    ink = page < 160
+    spots = []
+    for k in range(12):
+        rows = np.flatnonzero(ink[100 + 70 * k:170 + 70 * k].any(axis=1)) + 100 + 70 * k
+        cols = np.flatnonzero(ink[rows[0]:rows[-1] + 1].any(axis=0))
+        mid = (rows[0] + rows[-1]) // 2
+        spots.append((mid - 3, cols[0] - 12))  # before the line (a heading's number read as '.')
+        spots.append((mid - 14, cols[-1] + 11))  # after its last letter, well above its foot
+    for y, x in spots:
+        dirty[y:y + 5, x:x + 5] = 60
+    first, _ = prepare.despeckle(dirty, 300)
+    assert sum(int((first[y:y + 5, x:x + 5] < 128).any()) for y, x in spots) >= 0.9 * len(spots)  # all near text
+    clean, n = prepare.clear_near_specks(first, 300)
+    assert n >= 0.9 * len(spots)
+    assert sum(int((clean[y:y + 5, x:x + 5] < 128).any()) for y, x in spots) <= 0.05 * len(spots)
+    assert (clean < 128)[text].all()  # every letter, mark and ruling piece stays
+
+
+def test_components_are_8_connected_blobs():
+    from extractors.readers.ocr import prepare
+
+    m = np.zeros((8, 10), dtype=bool)
+    m[1, 1:3] = m[2, 3] = True  # diagonal neighbours: one blob
+    m[5:7, 6:9] = True
+    m[0, 9] = m[7, 0] = True
+    rs, xs, xe, blob = prepare.components(m)
+    sizes = sorted(np.bincount(blob, weights=xe - xs).astype(int).tolist())
+    assert sizes == [1, 1, 3, 6]
+
+
 def test_bold_told_from_stroke_width():
     from extractors.readers.ocr import prepare
     from extractors.readers.ocr.engine import Word, stroke_width

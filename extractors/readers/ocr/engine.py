@@ -5,10 +5,11 @@ left out: prepare.drop_red). A page whose text runs up and down (a landscape tab
 scanner portrait-wise: prepare.sideways, from the ink alone) is turned upright the way
 Tesseract's orientation detection says (`--psm 0`, run only on such pages, and on a page whose
 reading is so poor it may be upside down). A faded page has its contrast stretched and a worn
-copy its specks removed (prepare). The page is straightened when skewed, its ruling lines found
-(rulings) and its ruled tables (layout), the table lines painted out. The page outside the
-tables is read by one `tesseract … -l vie tsv` call (automatic page segmentation); tables
-drawn without vertical rulings are then found from the columns of its words (borderless).
+copy its specks removed, those near the text too (prepare). The page is straightened when
+skewed, its ruling lines found (rulings) and its ruled tables (layout), the table lines painted
+out. The page outside the tables is read by one `tesseract … -l vie tsv` call (automatic page
+segmentation); tables drawn without vertical rulings are then found from the columns of its
+words (borderless).
 Every table's cells are read by one more call on the list of cell images (each a uniform block
 of text); numbers twice more, and the readings vote (`_vote`), their agreement setting the
 words' confidence. Each word's stroke width is measured, so that bold can be told
@@ -54,7 +55,7 @@ SPECKS_MIN = 60  # a page with at least this many specks (a worn photocopy) is r
 RED_MIN = 2000  # red pixels (at 300 dpi) that make a seal worth a note
 OSD_MIN_CONF = 1.0  # Tesseract's orientation confidence below this: it cannot tell
 UPSIDE_DOWN_CONF = 45  # a page read with a mean word confidence below this may be upside down
-LAYOUT_VERSION = 29  # bump when rendering, line finding or word parsing changes the output
+LAYOUT_VERSION = 30  # bump when rendering, line finding or word parsing changes the output
 PAGE_TIMEOUT = float(os.environ.get("BAOCAO_OCR_TIMEOUT", "180"))
 
 
@@ -513,9 +514,9 @@ def ocr_page(path: Path, page: int, tmpdir: str, scan_dpi: float | None = None, 
     if stretched:
         notes.append("faded: contrast stretched")
     cleaned, n_specks = prepare.despeckle(gray, DPI)
-    if n_specks >= SPECKS_MIN:
-        gray = cleaned
-        notes.append(f"{n_specks} specks removed")
+    if n_specks >= SPECKS_MIN:  # a dirty page: the specks near the text too
+        gray, n_near = prepare.clear_near_specks(cleaned, DPI)
+        notes.append(f"{n_specks + n_near} specks removed")
     skew, words, tables = _read(path, page, gray, tmp)
     if len(words) >= 20 and _mean_conf(words) < UPSIDE_DOWN_CONF and _osd(path, gray, page, tmp) == 180:
         rotation = (rotation + 180) % 360
