@@ -300,3 +300,19 @@ def test_columns_that_partition_the_count_before_them_must_add_up():
     # columns that are no partition of it ("Giỏi | Khá" of a count) are not summed
     t = table(["TT", "Lớp", "Số học sinh", "Giỏi", "Khá"], [["1", "6A", "40", "12", "20"]], None)
     assert run(t) == []
+
+
+def test_a_wrong_total_is_reported_against_the_rows_that_hold_the_figures():
+    """A university's investment plan (a real strategy, 2020–2030): "Giải pháp N: …" group rows
+    without figures, "- …" items holding them; the total 1.566 against items adding up to 566
+    (the other column, 528, adds up)."""
+    t = table(["Nội dung", "Kinh phí", "Nội dung 2021-2030", "Kinh phí 2021-2030"],
+              [["Hoàn thành cấp giấy chứng nhận", "1", "Hoàn thành thủ tục cấp đất", "3"],
+               ["Giải pháp 2: Đầu tư trang thiết bị", "", "", ""],
+               ["- Đầu tư TT Thực hành du lịch", "200", "Bổ sung phòng TN", "150"],
+               ["- Duy trì hoạt động thường xuyên", "35", "- Duy trì hoạt động", "10"],
+               ["Giải pháp 3: Xây dựng mới", "", "", ""],
+               ["- Nhà Đa năng", "330", "- Nhà xưởng thực hành", "365"]],
+              ["Tổng cộng", "1.566", "", "528"])
+    fs = run(t, rules=["total_mismatch"])
+    assert [(f.stated, f.computed) for f in fs] == [("1.566", 566)]

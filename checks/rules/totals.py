@@ -90,7 +90,10 @@ def _check(ctx: Ctx, t: TableView, c: int):
         return None
     if stated is not None and _explained_by_parts(ctx, t, c, stated, sums):
         return None
-    name, rows, computed = sums[0]
+    # the reported way: the first of those that reads most of the column's figures (a table
+    # whose group rows are blank, "Giải pháp 2: …", adds up its "- …" items)
+    filled = [sum(t.effective(r, c) is not None for r in rows) for _, rows, _ in sums]
+    name, rows, computed = sums[filled.index(max(filled))]
     suggestion = None
     if malformed:
         fit = t.total_fit(c)
