@@ -11,8 +11,8 @@ out. The page outside the tables is read by one `tesseract … -l vie tsv` call 
 segmentation); tables drawn without vertical rulings are then found from the columns of its
 words (borderless).
 Every table's cells are read by one more call on the list of cell images (each a uniform block
-of text); numbers twice more, and the readings vote (`_vote`), their agreement setting the
-words' confidence. Each word's stroke width is measured, so that bold can be told
+of text); numbers once more with the English digits model, and a third time where the two
+disagree; the readings vote (`_vote`), their agreement setting the words' confidence. Each word's stroke width is measured, so that bold can be told
 (lines.mark_bold). Pages run in parallel, a worker per CPU; the work is in the
 pdftoppm/tesseract child processes (each with OMP_THREAD_LIMIT=1: its own threading is several
 times slower on a small machine) and numpy, so the workers are threads. The result is plain
@@ -45,7 +45,8 @@ LANG = "vie"
 PSM = 3  # the page: fully automatic page segmentation
 CELL_PSM = 6  # a table cell: one uniform block of text
 # Short cells (a number, "TT", "Nữ") give the Vietnamese model little context and it misreads
-# lone digits ("5" as "2"); they and every number are read twice more, and the majority wins:
+# lone digits ("5" as "2"); they and every number are read again, a third time where the two
+# readings disagree, and the majority wins:
 NUMBER_READING = ("eng", 7, "0123456789.,%-+()")  # a number: digits and separators only
 RAW_LINE_READING = (LANG, 13)  # and as a raw line
 AGREE_2 = 70.0  # the confidence of a reading two of three agree on, at most
@@ -55,7 +56,7 @@ SPECKS_MIN = 60  # a page with at least this many specks (a worn photocopy) is r
 RED_MIN = 2000  # red pixels (at 300 dpi) that make a seal worth a note
 OSD_MIN_CONF = 1.0  # Tesseract's orientation confidence below this: it cannot tell
 UPSIDE_DOWN_CONF = 45  # a page read with a mean word confidence below this may be upside down
-LAYOUT_VERSION = 30  # bump when rendering, line finding or word parsing changes the output
+LAYOUT_VERSION = 31  # bump when rendering, line finding or word parsing changes the output
 PAGE_TIMEOUT = float(os.environ.get("BAOCAO_OCR_TIMEOUT", "180"))
 
 
@@ -342,9 +343,9 @@ def _numeric_columns(found: dict[int, list[Word]], columns: list[int]) -> set[in
 def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layout.Grid, tmp: Path) -> list[Word]:
     """Every non-empty cell of a table read in one Tesseract call (a list of cell images), the
     words placed back in page pixels. Numbers (and short cells that may be a misread digit)
-    are read twice more, the majority wins and the agreement sets the confidence (`_vote`):
-    with Tesseract's English model limited to digits and separators, and as a single raw line
-    with the Vietnamese one."""
+    are read again with Tesseract's English model limited to digits and separators; where the
+    two readings disagree, a third time as a single raw line with the Vietnamese one. The
+    majority wins and the agreement sets the confidence (`_vote`)."""
     inset = max(1, DPI // 150)
     origins: list[tuple[int, int]] = []
     files: list[str] = []
@@ -389,9 +390,11 @@ def _read_cells(path: Path, page: int, table: int, clean: np.ndarray, grid: layo
                          or n in short and (_digit_like(found.get(n, []))
                                             or columns[n - 1] in numeric and len(_key(found.get(n, []))) <= 3))
         as_number = read(numbers, *NUMBER_READING)
-        raw = read(numbers, *RAW_LINE_READING)
+        # a third reading only where the two disagree: two models reading alike settle it
+        unsure = [n for n in numbers if _key(found.get(n, [])) != _key(as_number.get(n, []))]
+        raw = read(unsure, *RAW_LINE_READING)
         for n in numbers:
-            found[n] = _vote([found.get(n, []), as_number.get(n, []), raw.get(n, [])])
+            found[n] = _vote([found.get(n, []), as_number.get(n, [])] + ([raw.get(n, [])] if n in unsure else []))
     words = []
     for n, ws in sorted(found.items()):
         ox, oy = origins[n - 1]
