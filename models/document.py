@@ -187,6 +187,9 @@ class Grade(str, Enum):
     POOR = "poor"  # OCR of a poor image: read figures as doubtful
 
 
+SEAL_NOTE = "red stamp or seal left out"  # a page note: the page image carries a red seal
+
+
 class PageQuality(_Node):
     """How one page was read, and how well."""
 
@@ -211,6 +214,11 @@ class Source(_Node):
     converted_with: str | None = None  # e.g. "libreoffice 7.4" for .doc
     pages: list[PageQuality] = Field(default_factory=list)  # PDF: one per page
     grade: Grade | None = None  # the document's grade: its worst page's
+
+    @property
+    def sealed(self) -> bool:
+        """A scanned page carries a red seal: the document was issued (signed and stamped)."""
+        return any(SEAL_NOTE in q.notes for q in self.pages)
 
 
 class Document(_Node):

@@ -289,6 +289,20 @@ def test_issued_with_is_read_from_the_lines_under_the_title():
     assert md.issued_with.startswith("Quyết định số: 506 /QĐ-ĐHNT, ngày 16 tháng 5 năm 2019")
 
 
+def test_a_sealed_scan_has_its_number_date_and_signer():
+    """Quảng Ngãi People's Committee directives and a Bộ GD&ĐT decision (signed scans with a red
+    seal): a handwritten number or day, a name under the seal, are not missing."""
+    from models.document import SEAL_NOTE, PageQuality
+
+    md = Metadata(document_type="chỉ thị", signer_title="Chủ tịch")
+    rep = Report(source=_src(ocr=True), metadata=md)
+    rep.source.pages = [PageQuality(page=1, method="ocr"), PageQuality(page=2, method="ocr", notes=[SEAL_NOTE])]
+    assert rep.source.sealed and run_checks(rep, rules=["missing_metadata"], strict=True) == []
+    rep.source.pages[1].notes = []
+    assert {f.evidence["field"] for f in run_checks(rep, rules=["missing_metadata"], strict=True)} == {"date",
+                                                                                                    "report_number"}
+
+
 def test_a_field_missing_from_a_scan_is_doubtful():
     """Hà Nội storm committee (scan): the handwritten number "107" is no text to OCR."""
     md = Metadata(document_type="báo cáo", date="2020-08-02", signer="Văn Tuấn")

@@ -90,10 +90,12 @@ def _check(ctx: Ctx, t: TableView, c: int):
         return None
     if stated is not None and _explained_by_parts(ctx, t, c, stated, sums):
         return None
-    # the reported way: the first of those that reads most of the column's figures (a table
-    # whose group rows are blank, "Giải pháp 2: …", adds up its "- …" items)
-    filled = [sum(t.effective(r, c) is not None for r in rows) for _, rows, _ in sums]
-    name, rows, computed = sums[filled.index(max(filled))]
+    name, rows, computed = sums[0]
+    every = next((x for x in sums if x[0] == "all rows"), None)
+    if name == "without sub-items" and every is not None and 2 * len(rows) < len(every[1]):
+        # the "- …" rows hold most of the figures: they are the items ("Giải pháp 2: …" rows
+        # above them are blank), so the total is reported against all the rows
+        name, rows, computed = every
     suggestion = None
     if malformed:
         fit = t.total_fit(c)

@@ -38,6 +38,7 @@ import numpy as np
 from extractors.readers.common import die_with_parent
 from extractors.readers.ocr import layout
 from extractors.readers.ocr import rulings
+from models.document import SEAL_NOTE
 from models.errors import ConversionError
 
 DPI = 300
@@ -501,7 +502,7 @@ def ocr_page(path: Path, page: int, tmpdir: str, scan_dpi: float | None = None, 
     if colour:
         gray, n_red = prepare.drop_red(render(path, page, tmp, colour=True))
         if n_red >= RED_MIN:
-            notes.append("red stamp or seal left out")
+            notes.append(SEAL_NOTE)
     else:
         gray = render(path, page, tmp)
     rotation = 0
