@@ -135,6 +135,8 @@ def broken_number(at: str, bt: str) -> bool:
     """A narrow cell broke a number or a date over two lines ("14.215," / "6", "139.84" / "6,8",
     "Tháng 10/202" / "5"): the piece on line a is no well-formed number, the two pieces joined
     are one. (Two numbers one under the other, "250" / "50", each well formed, stay two.)"""
+    if not bt[:1].isdigit() or not (at[-1:].isdigit() or at[-1:] in ".,"):
+        return False  # most line breaks: letters on either side
     d, h = _DATE_TAIL.search(at), _NUM_HEAD.match(bt)
     if d and h and h.group(1).isdigit() and len(d.group(1)) + len(h.group(1)) == 4 \
             and (d.group(1) + h.group(1)).startswith(("19", "20")):

@@ -81,12 +81,11 @@ def layer_problem(page, chars: list[dict]) -> str | None:
     return None
 
 
-def replace_text_layer(pdf, chars: list[list[dict]]) -> bool:
-    """Read the document by OCR: most of its pages are scans whose text layer does not stand for
-    them (`layer_problem`)."""
-    pages = pdf.pages
-    bad = sum(1 for page, cs in zip(pages, chars) if layer_problem(page, cs) is not None)
-    return bad > 0 and bad * 2 >= len(pages)
+def replace_text_layer(n_pages: int, n_bad: int) -> bool:
+    """Read the whole document by OCR: most of its `n_pages` pages are scans whose text layer
+    does not stand for them (`n_bad` of them, by `layer_problem`); with fewer, those pages alone
+    are read by OCR (the PDF reader splices them in)."""
+    return n_bad > 0 and n_bad * 2 >= n_pages
 
 
 def layer_notes(path: str | Path) -> dict[int, str]:

@@ -399,14 +399,17 @@ def _read(p: Path, src: Path) -> Document:
     try:
         check_pages(p, len(_pages(pdf, p)))  # before any parsing or OCR
         all_chars = _page_chars(pdf, p)
-        scanned = needs_ocr(pdf, all_chars) or replace_text_layer(pdf, all_chars)  # stamp-only, garbled layers
+        scanned = needs_ocr(pdf, all_chars)
+        bad: dict[int, str] = {}
+        if not scanned:  # stamp-only or garbled layers: most pages → OCR the document, a few → those
+            bad = {i + 1: why for i, (page, cs) in enumerate(zip(pdf.pages, all_chars))
+                   if (why := layer_problem(page, cs)) is not None}
+            scanned = replace_text_layer(len(all_chars), len(bad))
         if not scanned:
             if not any(_visible(cs) for cs in all_chars):
                 raise EmptyFileError(p, "PDF has no text and no images")
             blocks, decoder = _lay_out(_analyse_pages(pdf, all_chars))
             n_pages = len(all_chars)
-            bad = {i + 1: why for i, (page, cs) in enumerate(zip(pdf.pages, all_chars))
-                   if (why := layer_problem(page, cs)) is not None}
     finally:
         _close(pdf)
     if scanned:
