@@ -90,3 +90,13 @@ def guarded(cmd: list[str]) -> list[str]:
     if _prctl is None:
         return list(cmd)
     return [sys.executable, "-I", "-S", "-c", _GUARD, str(os.getpid()), *cmd]
+
+
+def number_blocks(blocks: list) -> None:
+    """Each block's provenance gets its index, and so do a table's cells and their paragraphs."""
+    for i, b in enumerate(blocks):
+        b.provenance.block = i
+        for c in getattr(b, "cells", ()):
+            c.provenance.block = i
+            for para in c.paragraphs:
+                para.provenance.block = i

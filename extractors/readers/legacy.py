@@ -158,6 +158,21 @@ def is_syllable(word: str) -> bool:
     return False
 
 
+_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
+_FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
+
+
+def broken_syllable(a: str, b: str) -> bool:
+    """A line break fell inside a word: the letters meeting at it make one Vietnamese syllable
+    and are not two ("…/t" + "háng" is "tháng" broken, "Chuyể" + "n viện" is "Chuyển"; "phòng" +
+    "hộ" are two words)."""
+    x, y = _LAST_LETTERS.search(a), _FIRST_LETTERS.match(b)
+    if not x or not y:
+        return False
+    x, y = x.group(), y.group()
+    return not (is_syllable(x) and is_syllable(y)) and is_syllable(x + y)
+
+
 _TOKEN = re.compile(r"[^\W\d_]+")
 # Characters no Vietnamese text contains, but undecoded legacy text is full of.
 _ALIEN = frozenset(

@@ -133,9 +133,6 @@ def page_table(tl: TableLines, page: int, dpi: int) -> PageTable | None:
     return PageTable(grid=grid, words=placed, page=page, dpi=dpi)
 
 
-_NUMERIC = re.compile(r"^[-+(]?\d[\d.,]*%?\)?$")
-
-
 def _open_flowing_header(grid: layout.Grid, placed: dict[tuple[int, int], list[Word]]) -> bool:
     """A header cell merged over several columns whose text a stroke made look divided ("Số đơn
     vi" | "máu tiếp nhận" for "Số đơn vị máu tiếp nhận"): in the header rows (above the first row
@@ -143,7 +140,7 @@ def _open_flowing_header(grid: layout.Grid, placed: dict[tuple[int, int], list[W
     neighbour's text ends goes on with that text; the boundary between them is open. True when
     one was opened (the cells merged)."""
     first_data = next((r for r in range(grid.n_rows)
-                       if any(_NUMERIC.match(w.text) for (rr, _), ws in placed.items() if rr == r for w in ws)),
+                       if any(_NUMBER.match(w.text) for (rr, _), ws in placed.items() if rr == r for w in ws)),
                       grid.n_rows)
     opened = False
     for r in range(min(first_data, grid.n_rows)):
@@ -164,7 +161,7 @@ def _open_flowing_header(grid: layout.Grid, placed: dict[tuple[int, int], list[W
             x = grid.xs[c]
             across = x - tail.box[2] <= 1.5 * h and head.box[0] - x <= 1.5 * h  # the text runs over it
             if head.text[:1].isalpha() and head.text[:1].islower() and same_line and across \
-                    and tail.text[-1:] not in ".;:" and not _NUMERIC.match(tail.text):
+                    and tail.text[-1:] not in ".;:" and not _NUMBER.match(tail.text):
                 for rr in range(r, r + a.row_span):
                     grid.v_open[rr][c - 1] = True
                 opened = True

@@ -18,6 +18,7 @@ import re
 import unicodedata
 
 from extractors.readers.common import clean_text
+from extractors.readers.legacy import broken_syllable
 from extractors.text.numbers import broken_number
 
 _LOOKALIKE = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})
@@ -187,22 +188,6 @@ def fix_words(words: list[str]) -> list[str]:
     return out
 
 
-_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
-_FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
-
-
-def _broken_syllable(a: str, b: str) -> bool:
-    """A narrow cell broke a word inside its syllable ("Chuyể" / "n viện"): the letters meeting
-    at the break make one syllable, and are not two."""
-    from extractors.readers.legacy import is_syllable
-
-    x, y = _LAST_LETTERS.search(a), _FIRST_LETTERS.match(b)
-    if not x or not y:
-        return False
-    x, y = x.group(), y.group()
-    return not (is_syllable(x) and is_syllable(y)) and is_syllable(x + y)
-
-
 def join_lines(lines: list[str]) -> str:
     """A cell's lines joined with spaces, except where a narrow column broke a number or a date
     ("Dư nợ đến 30/11/2" + "024", "14.215," + "6": extractors.text.numbers.broken_number), or a
@@ -210,7 +195,7 @@ def join_lines(lines: list[str]) -> str:
     `fix_chi` and `fix_tong` repair are repaired across the lines too ("Tống" / "SỐ" / "giải")."""
     out = ""
     for t in lines:
-        out = out + t if not out or broken_number(out, t) or _broken_syllable(out, t) else out + " " + t
+        out = out + t if not out or broken_number(out, t) or broken_syllable(out, t) else out + " " + t
     return " ".join(fix_tong(fix_chi(out.split(" ")))) if len(lines) > 1 else out
 
 

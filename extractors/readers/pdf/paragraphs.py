@@ -142,7 +142,9 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     if frame is not None and at[-1:].isalpha() and bt[:1].isalpha():
         # Vietnamese breaks lines between syllables: letters meeting at the break are one word
         # only when they make one syllable ("Tổng" / "số giải" in a narrow header cell are two)
-        return _split_syllable(at, bt)
+        from extractors.readers.legacy import broken_syllable
+
+        return broken_syllable(at, bt)
     if frame is None or frame.right - a.x1 > 0.6 * a.size:
         return False
     if not (at[-1:].isalnum() and bt[:1].isalnum()):
@@ -153,20 +155,6 @@ def broken_word(a: Line, b: Line, frame: Frame | None) -> bool:
     n_first = len(bt.split(" ", 1)[0]) or 1
     fills_a = a.wordn_x0 - a.x0 < 0.5 and (a.x1 - a.x0) + first / n_first > frame.width - 0.3 * a.size
     return fills_a or first >= frame.width - 0.25 * b.size
-
-
-_LAST_LETTERS = re.compile(r"[^\W\d_]+$")
-_FIRST_LETTERS = re.compile(r"^[^\W\d_]+")
-
-
-def _split_syllable(at: str, bt: str) -> bool:
-    """Letters meet at the break and only together make a Vietnamese syllable: "…/t" + "háng"
-    is "tháng" broken, "phòng" + "hộ" are two words."""
-    from extractors.readers.legacy import is_syllable
-
-    x = _LAST_LETTERS.search(at).group()
-    y = _FIRST_LETTERS.match(bt).group()
-    return not (is_syllable(x) and is_syllable(y)) and is_syllable(x + y)
 
 
 def runs_of(lines: list[Line], decoder: PdfDecoder | None = None,

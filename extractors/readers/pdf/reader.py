@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from extractors.readers.common import sha256_file
+from extractors.readers.common import number_blocks, sha256_file
 from extractors.readers.limits import check_pages
 from extractors.readers.ocr.textlayer import layer_problem, replace_text_layer
 from extractors.readers.pdf.decode import PdfDecoder
@@ -77,12 +77,13 @@ def needs_ocr(pdf, chars: list[list[dict]]) -> bool:
     return any(cs for cs in chars) or any(p.images or p.curves or p.rects for p in pdf.pages)
 
 
-def _read_scanned(path: Path) -> Document:
+def _read_scanned(path: Path, only: list[int] | None = None) -> Document:
+    """The PDF (or the pages of `only`) read by OCR."""
     try:
         from extractors.readers.ocr.reader import read_scanned_pdf
     except ImportError as e:
         raise ConversionError(path, "scanned PDF: the OCR reader is not available") from e
-    return read_scanned_pdf(path)
+    return read_scanned_pdf(path) if only is None else read_scanned_pdf(path, only=only)
 
 
 # -- per-page analysis --------------------------------------------------------------------
@@ -427,9 +428,7 @@ def _splice_ocr(doc: Document, src: Path, bad: dict[int, str]) -> Document:
     them (a signed cover page with a garbled OCR layer before a typeset annex): those pages are
     read by OCR and their blocks take the place of the layer's, in page order. The document is
     then marked as partly OCR'd (Source.ocr), with a quality entry for each page read so."""
-    scanned = _read_scanned_pages(src, sorted(bad))
-    if scanned is None:
-        return doc
+    scanned = _read_scanned(src, sorted(bad))
 
     def first_page(b) -> int:
         return min(b.provenance.pages) if b.provenance.pages else 0
@@ -439,12 +438,7 @@ def _splice_ocr(doc: Document, src: Path, bad: dict[int, str]) -> Document:
                     + [(first_page(b), -1, i, b) for i, b in enumerate(scanned.blocks)],
                     key=lambda x: (x[0], x[1], x[2]))
     blocks = [b for _, _, _, b in merged]
-    for i, b in enumerate(blocks):
-        b.provenance.block = i
-        for c in getattr(b, "cells", ()):
-            c.provenance.block = i
-            for para in c.paragraphs:
-                para.provenance.block = i
+    number_blocks(blocks)
     src_rec = doc.source
     src_rec.ocr = True
     src_rec.ocr_confidence = scanned.source.ocr_confidence
@@ -453,15 +447,6 @@ def _splice_ocr(doc: Document, src: Path, bad: dict[int, str]) -> Document:
     src_rec.pages = [read.get(n) or PageQuality(page=n, method="text") for n in range(1, (src_rec.page_count or 0) + 1)]
     src_rec.grade = scanned.source.grade
     return Document(source=src_rec, blocks=blocks)
-
-
-def _read_scanned_pages(path: Path, pages: list[int]) -> Document | None:
-    """The given pages read by OCR, or None when the OCR reader is not available."""
-    try:
-        from extractors.readers.ocr.reader import read_scanned_pdf
-    except ImportError:
-        return None
-    return read_scanned_pdf(path, only=pages)
 
 
 def read_pdf(path: str | Path) -> Document:

@@ -127,13 +127,18 @@ def _grid(page_no: int, cells: list[tuple[float, float, float, float]]) -> Grid 
             for c in range(c0, c1):
                 cover.setdefault((r, c), i)
     gcells.sort(key=lambda g: (g.row, g.col))
-    cover = {}
-    for i, g in enumerate(gcells):
+    x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
+    return Grid(page_no, (x0, top, x1, bottom), xs, ys, gcells, _cover(gcells))
+
+
+def _cover(cells: list[GridCell]) -> dict[tuple[int, int], int]:
+    """(row, col) → the index of the cell that covers it (the first, where two overlap)."""
+    cover: dict[tuple[int, int], int] = {}
+    for i, g in enumerate(cells):
         for r in range(g.row, g.row + g.row_span):
             for c in range(g.col, g.col + g.col_span):
                 cover.setdefault((r, c), i)
-    x0, top, x1, bottom = xs[0], ys[0], xs[-1], ys[-1]
-    return Grid(page_no, (x0, top, x1, bottom), xs, ys, gcells, cover)
+    return cover
 
 
 def find_grids(page, page_no: int) -> list[Grid]:
@@ -209,11 +214,7 @@ def _open_edges(g: Grid, vs: list[dict]) -> Grid:
             g.ys.append(edge)
             r = g.n_rows - 1
             g.cells.extend(GridCell(r, c, 1, 1, (g.xs[c], g.ys[-2], g.xs[c + 1], edge)) for c in range(g.n_cols))
-        g.cover = {}
-        for i, cell in enumerate(g.cells):
-            for r in range(cell.row, cell.row + cell.row_span):
-                for c in range(cell.col, cell.col + cell.col_span):
-                    g.cover.setdefault((r, c), i)
+        g.cover = _cover(g.cells)
         g.bbox = (g.xs[0], g.ys[0], g.xs[-1], g.ys[-1])
     return g
 

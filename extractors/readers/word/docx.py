@@ -25,7 +25,7 @@ from xml.sax.saxutils import unescape as xml_unescape
 
 from lxml import etree
 
-from extractors.readers.common import clean_text, sha256_file
+from extractors.readers.common import clean_text, number_blocks, sha256_file
 from extractors.readers.legacy import Decoder
 from extractors.readers.limits import MAX_BLOCKS, MAX_XML_ELEMENTS, Limits
 from extractors.readers.word.numbering import Numbering
@@ -905,13 +905,7 @@ def read_docx(path: str | Path, fmt: Format = Format.DOCX) -> Document:
     blocks: list = []
     for rec in records:
         blocks.append(_build_paragraph(rec, decoder) if isinstance(rec, _P) else _build_table(rec, decoder))
-    for i, b in enumerate(blocks):
-        b.provenance.block = i
-        if isinstance(b, Table):
-            for c in b.cells:
-                c.provenance.block = i
-                for para in c.paragraphs:
-                    para.provenance.block = i
+    number_blocks(blocks)
     return Document(
         source=Source(path=str(p), sha256=sha256_file(p), format=fmt, size=p.stat().st_size,
                       encoding=decoder.encoding()),
